@@ -1,0 +1,131 @@
+"""Named programmes (三会一课, “红雁领航”工程) mentioned in an article.
+
+A quoted name is a programme only on evidence: a kind word after it, a verb that introduces
+programmes before it, a programme-like ending, the numbered-slogan shape (三强三建三落实,
+5+2+7), or being quoted more than once. Neighbouring quoted names share their evidence
+(开展“我为红色阵地代言”“红色地标轻打卡”等活动). The words come from lexicon/initiatives.toml.
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from functools import cache
+
+import regex
+
+from . import lexicon
+from .records import Initiative, Metric
+
+_QUOTED = regex.compile(r"“(?P<name>[^“”\n]{2,30})”|‘(?P<name>[^‘’\n]{2,30})’|「(?P<name>[^「」\n]{2,30})」")
+_BOOK_TITLE = regex.compile(r"《[^《》\n]*》")
+# Between neighbouring quoted names: nothing, an enumeration comma, or a conjunction.
+_CHAIN_GAP = regex.compile(r"^\s*(?:[、,和与及]|以及)?\s*$")
+# What may stand between a name and its kind word: (即清底册、…) 五字, or 等 and a modifier.
+_BEFORE_KIND = regex.compile(r"(?:\([^()\n]{0,60}\))?\s*(?:[一二三四五六七八九十\d]+字)?(?:等\p{Han}{0,4}?)?")
+_SLOGAN_NUMERALS = regex.compile(r"[一二两三四五六七八九十百千万]")
+_FORMULA = regex.compile(r"^[\p{Han}\w]*(?:\+[\p{Han}\w]*)+$")  # 5+2+7, 党建+, 支部+志愿服务队
+
+
+@dataclass(frozen=True, slots=True)
+class _Words:
+    kind: regex.Pattern[str]
+    trigger_end: regex.Pattern[str]
+    suffix: tuple[str, ...]
+    reject_after: tuple[str, ...]
+    not_programmes: frozenset[str]
+    known: regex.Pattern[str]
+
+
+@cache
+def words() -> _Words:
+    d = lexicon.load("initiatives")
+    return _Words(
+        kind=regex.compile(rf"(?:{lexicon.alternation(d['kinds'])})"),
+        trigger_end=regex.compile(rf"(?:{lexicon.alternation(d['triggers'])})了?$"),
+        suffix=tuple(d["name_suffixes"]),
+        reject_after=tuple(d["reject_after"]),
+        not_programmes=frozenset(d["not_programmes"]),
+        known=regex.compile(lexicon.alternation(d["known"])),
+    )
+
+
+@dataclass(slots=True)
+class _Quote:
+    name: str
+    start: int  # of the opening mark
+    end: int  # after the closing mark
+
+
+def _kind_after(text: str, pos: int) -> str | None:
+    w = words()
+    gap = _BEFORE_KIND.match(text, pos)
+    m = w.kind.match(text, gap.end() if gap else pos)
+    return m.group() if m else None
+
+
+def _shaped_like_programme(name: str) -> bool:
+    w = words()
+    if name.endswith(w.suffix) or _FORMULA.match(name):
+        return True
+    # 三会一课, 一支部一特色, 双联系: numbered slogans name methods and campaigns.
+    return len(_SLOGAN_NUMERALS.findall(name)) >= 2 or (name.startswith("双") and len(name) <= 4)
+
+
+def _chains(quotes: list[_Quote], text: str) -> list[list[_Quote]]:
+    groups: list[list[_Quote]] = []
+    for q in quotes:
+        if groups and _CHAIN_GAP.match(text[groups[-1][-1].end : q.start]):
+            groups[-1].append(q)
+        else:
+            groups.append([q])
+    return groups
+
+
+def _quotes(text: str) -> list[_Quote]:
+    titles = [(m.start(), m.end()) for m in _BOOK_TITLE.finditer(text)]
+    return [
+        _Quote(m["name"].strip(), m.start(), m.end())
+        for m in _QUOTED.finditer(text)
+        if not any(s < m.start() < e for s, e in titles)  # a name inside a document title
+    ]
+
+
+def extract_initiatives(text: str) -> list[Initiative]:
+    """Every programme mention in text, in order (a programme may be mentioned often)."""
+    w = words()
+    quotes = _quotes(text)
+    counts: dict[str, int] = {}
+    for q in quotes:
+        counts[q.name] = counts.get(q.name, 0) + 1
+    found: list[Initiative] = []
+    for group in _chains(quotes, text):
+        kind = _kind_after(text, group[-1].end)
+        triggered = bool(w.trigger_end.search(text[max(0, group[0].start - 6) : group[0].start]))
+        for q in group:
+            name = q.name
+            if (
+                name in w.not_programmes
+                or text.startswith(w.reject_after, q.end)
+                or name.isdigit() and not kind
+                or regex.search(r"[。!?;]", name)
+            ):
+                continue
+            if kind or triggered or counts[name] > 1 or _shaped_like_programme(name):
+                found.append(Initiative(name=name, kind=kind if q is group[-1] else None, char_start=q.start, char_end=q.end))
+    quoted_at = {i.char_start + 1 for i in found}
+    for m in w.known.finditer(text):
+        if m.start() not in quoted_at:
+            found.append(Initiative(name=m.group(), kind=None, char_start=m.start(), char_end=m.end()))
+    return sorted(found, key=lambda i: i.char_start)
+
+
+def link_initiatives(metrics: list[Metric], initiatives: list[Initiative]) -> list[Metric]:
+    """Give each metric the programme its own sentence names (the nearest one before it, else after)."""
+    linked = []
+    for metric in metrics:
+        sentence_end = metric.sentence_start + len(metric.sentence)
+        in_sentence = [i for i in initiatives if metric.sentence_start <= i.char_start < sentence_end]
+        before = [i for i in in_sentence if i.char_start < metric.char_start]
+        chosen = before[-1] if before else in_sentence[0] if in_sentence else None
+        linked.append(dataclasses.replace(metric, initiative=chosen.name) if chosen else metric)
+    return linked

@@ -1,0 +1,40 @@
+"""The pure core: one article's text in, an ArticleRecord out. No database, no files."""
+from __future__ import annotations
+
+import hashlib
+
+from .claims import extract_metrics
+from .cleaning import clean
+from .initiatives import extract_initiatives, link_initiatives
+from .metadata import extract_meta
+from .records import ArticleRecord
+
+EXTRACTOR_VERSION = "0.1.0"
+
+
+def content_hash(body: str) -> str:
+    """Identity of an article: the SHA-256 of its cleaned body (title line included)."""
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def extract(text: str, supplied: dict[str, str] | None = None) -> ArticleRecord:
+    """Clean text, read its metadata, and extract its claims and programmes."""
+    cleaned = clean(text)
+    meta = extract_meta(cleaned, supplied)
+    # The headline is part of what the article states (83个集体经济薄弱村成功“摘帽”),
+    # so it leads the body that offsets refer to.
+    body = f"{meta.title}\n{cleaned.body}" if meta.title and cleaned.title else cleaned.body
+    initiatives = extract_initiatives(body)
+    metrics = link_initiatives(extract_metrics(body), initiatives)
+    return ArticleRecord(
+        body=body,
+        content_hash=content_hash(body),
+        meta=meta,
+        script=cleaned.script,
+        converted=cleaned.converted,
+        pinyin_stripped=cleaned.pinyin_stripped,
+        garbled=cleaned.garbled,
+        locality=None,
+        metrics=metrics,
+        initiatives=initiatives,
+    )

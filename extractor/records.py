@@ -1,0 +1,130 @@
+"""The small typed records that flow through the pipeline: text in, these out."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A piece of the cleaned body, by character offsets (end exclusive)."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """A number with its unit and qualifier, as found in a sentence."""
+
+    value: float
+    unit: str
+    unit_class: str
+    qualifier: str
+    start: int  # offsets in the cleaned body
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Metric:
+    """A quantified claim: a quantity plus what it counts and its context."""
+
+    value: float
+    unit: str
+    unit_class: str
+    qualifier: str
+    subject: str | None
+    predicate: str | None
+    period: str | None
+    span_text: str
+    char_start: int
+    char_end: int
+    sentence: str
+    sentence_start: int
+    locality: str | None = None
+    initiative: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Initiative:
+    """A named programme mentioned in an article (name without quotes or kind word)."""
+
+    name: str
+    kind: str | None
+    char_start: int
+    char_end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A place the article names, with its administrative level where known."""
+
+    name: str
+    level: str | None
+    parent: str | None = None
+    code: str | None = None
+
+
+@dataclass(slots=True)
+class ArticleMeta:
+    """Metadata stated in the article's header, footer or supplied by the reader."""
+
+    title: str | None = None
+    published: str | None = None  # YYYY-MM-DD
+    source: str | None = None
+    publisher: str | None = None
+    author: str | None = None
+    url: str | None = None
+
+
+@dataclass(slots=True)
+class CleanText:
+    """The cleaned body, the page lines set apart for metadata, and what cleaning did."""
+
+    body: str
+    title: str | None  # the headline line, when the page layout shows one
+    meta_lines: list[str]  # bylines, date and source lines, links to the original
+    script: str  # "simplified" | "traditional" (of the original)
+    converted: bool = False
+    pinyin_stripped: bool = False
+    garbled: bool = False
+
+
+@dataclass(slots=True)
+class ArticleRecord:
+    """Everything extracted from one article: the pure pipeline's output."""
+
+    body: str
+    content_hash: str
+    meta: ArticleMeta
+    script: str
+    converted: bool
+    pinyin_stripped: bool
+    garbled: bool
+    locality: Place | None
+    places: list[Place] = field(default_factory=list)
+    metrics: list[Metric] = field(default_factory=list)
+    initiatives: list[Initiative] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class RawDocument:
+    """One input article as read from disk, before cleaning.
+
+    `file` is the path as given (``path#line`` for a JSON Lines record); `meta` holds
+    fields the container supplied (HTML meta tags, JSON fields): title, url, published, source.
+    """
+
+    file: str
+    text: str
+    encoding: str
+    meta: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ReadFailure:
+    """An input that could not be read as an article, and why (one line, for people)."""
+
+    file: str
+    reason: str
