@@ -31,6 +31,7 @@ class _Phrases:
     strip_before: regex.Pattern[str]
     link_end: regex.Pattern[str]
     measure_nouns: frozenset[str]
+    compound_head: regex.Pattern[str]
     period: regex.Pattern[str]
 
 
@@ -45,6 +46,7 @@ def phrases() -> _Phrases:
         strip_before=regex.compile(rf"^(?:{lexicon.alternation(p['strip_before'])})+"),
         link_end=regex.compile(rf"(?:{lexicon.alternation(p['links'])})$"),
         measure_nouns=frozenset(p["measure_nouns"]),
+        compound_head=regex.compile(lexicon.alternation(p["compound_heads"])),
         period=regex.compile(periods),
     )
 
@@ -68,12 +70,22 @@ def _following_phrase(text: str, pos: int, end: int) -> str:
             depth += 1
         elif ch == ")":
             depth -= 1
-        elif depth <= 0 and (not _NP_CHARS.match(ch) or (out > pos and ph.stop_after.match(text, out))):
+        elif depth <= 0 and (not _NP_CHARS.match(ch) or (out > pos and _ends_phrase(text, out))):
             break
         elif depth > 0 and ch in "\n。;":
             break
         out += 1
     return _balanced(text[pos:out])
+
+
+def _ends_phrase(text: str, pos: int) -> bool:
+    """Does a stop word or verb at pos end the noun phrase before it?"""
+    ph = phrases()
+    stop = ph.stop_after.match(text, pos)
+    if stop is None:
+        # 乡村干部掌握了: an aspect particle two characters on marks a verb here.
+        return text.startswith(("了", "着"), pos + 2) and _NP_CHARS.match(text[pos + 1]) is not None
+    return not ph.compound_head.match(text, stop.end())  # 攻坚走访队伍: the verb modifies a noun
 
 
 def _balanced(phrase: str) -> str:
@@ -87,34 +99,47 @@ def _balanced(phrase: str) -> str:
 
 
 def _clause_before(text: str, floor: int, pos: int) -> str:
-    """The text between the last clause break (or `floor`) and pos."""
-    start = pos
+    """The text between the last clause break (or `floor`) and pos; an unclosed ( is a break."""
+    start, depth = pos, 0
     while start > floor and text[start - 1] not in _CLAUSE_BREAK:
+        ch = text[start - 1]
+        if ch == ")":
+            depth += 1
+        elif ch == "(":
+            if depth == 0:
+                break
+            depth -= 1
         start -= 1
     return text[start:pos]
 
 
-def _split_verb(chunk: str) -> tuple[str, str | None]:
-    """(object, verb) of a clause ending before a figure: 惠及群众 → (群众, 惠及)."""
+def _split_verb(chunk: str, clause: str) -> tuple[str, str | None]:
+    """(object, verb) of a clause ending before a figure: 惠及群众 → (群众, 惠及).
+
+    `chunk` is the clause with time words and lists peeled off; `clause` the whole of it, where
+    an earlier verb may still stand (开展……等宣讲).
+    """
     ph = phrases()
     verbs = list(ph.verb.finditer(chunk))
     for v in reversed(verbs):
         rest = chunk[v.end() :].lstrip("了着过的")
         if rest in ph.measure_nouns:
             continue  # 销售收入: the verb is part of the measured noun
-        if len(rest) >= 2 or (len(rest) == 0 and len(v.group()) >= 2):
-            if not rest:
-                # 开展宣讲140余场次: the activity itself is what is counted.
-                earlier = [w.group() for w in verbs if w.end() <= v.start()]
-                return v.group(), earlier[-1] if earlier else None
+        if len(rest) >= 2:
             return rest, v.group()
+        if not rest and len(v.group()) >= 2:
+            if chunk[: v.start()].strip() and not any(w.end() <= v.start() for w in verbs):
+                return chunk, v.group()  # 村集体增收: the noun before the verb is what gains
+            # 开展宣讲140余场次: the activity itself is what is counted.
+            earlier = [w.group() for w in ph.verb.finditer(clause[: len(clause) - len(chunk) + v.start()])]
+            return v.group(), earlier[-1] if earlier else None
     return chunk, None
 
 
 def _preceding_phrase(text: str, floor: int, pos: int) -> tuple[str, str | None]:
     """(subject, predicate) read backwards from a figure within its clause."""
     ph = phrases()
-    chunk = _clause_before(text, floor, pos).strip()
+    clause = chunk = _clause_before(text, floor, pos).strip()
     link = None
     m = ph.link_end.search(chunk)
     if m:
@@ -124,7 +149,7 @@ def _preceding_phrase(text: str, floor: int, pos: int) -> tuple[str, str | None]
         chunk = chunk[chunk.rindex("等", 0, len(chunk) - 1) + 1 :]  # ……等宣讲: the head after the list
     chunk = ph.period.sub("", chunk)
     chunk = ph.strip_before.sub("", chunk)
-    subject, verb = _split_verb(chunk)
+    subject, verb = _split_verb(chunk, clause)
     subject = ph.strip_before.sub("", subject)
     return _balanced(subject[-_MAX_SUBJECT:]), verb or link
 

@@ -34,7 +34,7 @@ def extract(text: str, supplied: dict[str, str] | None = None) -> ArticleRecord:
         converted=cleaned.converted,
         pinyin_stripped=cleaned.pinyin_stripped,
         garbled=cleaned.garbled,
-        locality=None,
+        locality_path=[],
         metrics=metrics,
         initiatives=initiatives,
     )

@@ -5,15 +5,6 @@ from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True, slots=True)
-class Span:
-    """A piece of the cleaned body, by character offsets (end exclusive)."""
-
-    start: int
-    end: int
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
 class Quantity:
     """A number with its unit and qualifier, as found in a sentence."""
 
@@ -102,8 +93,9 @@ class ArticleRecord:
     converted: bool
     pinyin_stripped: bool
     garbled: bool
-    locality: Place | None
-    places: list[Place] = field(default_factory=list)
+    locality_path: list[Place]  # province first, down to the article's primary locality
+    # Every place a metric names, by name, with its path from the province down.
+    place_paths: dict[str, list[Place]] = field(default_factory=dict)
     metrics: list[Metric] = field(default_factory=list)
     initiatives: list[Initiative] = field(default_factory=list)
 

@@ -1,0 +1,125 @@
+"""The command line: a thin skin over ingest, export and migrate. Errors are one line."""
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Iterator
+
+import typer
+
+from .db.engine import DatabaseError, make_engine, resolve_url
+from .db.export import TABLES, write_csv
+from .db.migrate import upgrade
+
+app = typer.Typer(
+    help="Extract quantified claims from Chinese local-government news into a database.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="Database schema commands.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", help="SQLAlchemy URL [default: $EXTRACTOR_DB or sqlite:///extractor.db]", show_default=False),
+]
+
+
+def _err(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+def _open(url: str | None):  # type: ignore[no-untyped-def]
+    """An engine with the schema at head, or exit with one line saying why not."""
+    try:
+        engine = make_engine(url)
+        upgrade(engine)
+    except DatabaseError as exc:
+        _err(f"error: {exc}")
+        raise typer.Exit(2) from None
+    return engine
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar on stderr when it is a terminal; nothing otherwise (logs stay clean)."""
+    if not enabled:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("ingesting", total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
+
+
+@app.command("ingest")
+def ingest_cmd(
+    paths: Annotated[list[str], typer.Argument(help="Files and folders (searched recursively for articles).")],
+    db: DbOption = None,
+    workers: Annotated[int | None, typer.Option(help="Extraction processes [default: the machine's cores].", show_default=False)] = None,
+) -> None:
+    """Extract claims from article files and store them; re-running on the same files changes nothing."""
+    from .ingest import ingest
+
+    engine = _open(db)
+    with _progress(sys.stderr.isatty()) as progress:
+        summary = ingest(paths, engine, workers=workers, progress=progress)
+    c, t = summary.counts, summary.totals
+    _err(
+        f"inputs: {summary.seen}  ingested: {c['ingested']}  duplicate: {c['duplicate']}  "
+        f"unchanged: {c['unchanged']}  failed: {c['failed'] + sum(1 for f in summary.failures if f.status == 'unchanged')}"
+    )
+    _err(f"new metrics: {summary.new_metrics}")
+    _err(f"database {resolve_url(db)}: articles {t['articles']}, metrics {t['metrics']}, "
+         f"initiatives {t['initiatives']}, localities {t['localities']}")
+    for f in summary.failures:
+        _err(f"failed: {f.file}: {f.reason}")
+    if summary.seen and not summary.changed:
+        _err("nothing new: the database is unchanged")
+    if summary.seen == 0:
+        _err("error: no input files found (looked for .txt, .html, .htm, .jsonl and their .gz)")
+        raise typer.Exit(1)
+    if summary.seen == len(summary.failures):
+        raise typer.Exit(1)
+
+
+@app.command("export")
+def export_cmd(
+    table: Annotated[str, typer.Argument(help=f"What to export: {', '.join(TABLES)}.", show_default=False)],
+    output: Annotated[str, typer.Option("-o", "--output", help="CSV file to write; - for standard output.")] = "-",
+    db: DbOption = None,
+    excel: Annotated[bool, typer.Option("--excel", help="Start with a BOM so Excel reads the Chinese text as UTF-8.")] = False,
+) -> None:
+    """Write a table as UTF-8 CSV."""
+    if table not in TABLES:
+        _err(f"error: unknown export {table!r}; choose one of: {', '.join(TABLES)}")
+        raise typer.Exit(2)
+    engine = _open(db)
+    if output == "-":
+        write_csv(engine, table, sys.stdout, excel)
+        return
+    try:
+        with open(output, "w", encoding="utf-8", newline="") as fh:
+            n = write_csv(engine, table, fh, excel)
+    except OSError as exc:
+        _err(f"error: cannot write {output}: {exc.strerror}")
+        raise typer.Exit(2) from None
+    _err(f"wrote {n} rows to {Path(output)}")
+
+
+@db_app.command("upgrade")
+def db_upgrade(db: DbOption = None) -> None:
+    """Create the schema or upgrade it to the newest version."""
+    try:
+        engine = make_engine(db)
+        changed = upgrade(engine)
+    except DatabaseError as exc:
+        _err(f"error: {exc}")
+        raise typer.Exit(2) from None
+    _err("schema upgraded to head" if changed else "schema already at head")

@@ -1,0 +1,175 @@
+"""Writing extraction results: one transaction per batch, Core inserts, nothing lost.
+
+Every input gets a row in ingest_log. An article is identified by its content hash, so a
+second copy of the same text (or a re-run) adds nothing; concurrent writers are kept apart by
+the unique constraints (INSERT … ON CONFLICT DO NOTHING), not by locks.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Table, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from ..pipeline import EXTRACTOR_VERSION
+from ..records import ArticleRecord, Place, ReadFailure
+from .models import Article, ArticleInitiative, IngestLog, Initiative, Locality, Metric
+
+STATUSES = ("ingested", "duplicate", "unchanged", "failed")
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    file: str
+    status: str  # one of STATUSES
+    reason: str | None = None
+    article_id: int | None = None
+    metrics: int = 0
+
+
+def _insert_ignore(conn: Connection, table: Table, rows: list[dict[str, Any]], key: str) -> None:
+    """Insert rows, skipping those whose `key` already exists (portable ON CONFLICT DO NOTHING)."""
+    if not rows:
+        return
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    conn.execute(dialect.insert(table).on_conflict_do_nothing(index_elements=[key]), rows)
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class Store:
+    """Writes batches of (file, result) pairs; caches the ids of places and programmes."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._locality_ids: dict[str, int] = {}
+        self._initiative_ids: dict[str, int] = {}
+
+    def write_batch(self, items: list[tuple[str, ArticleRecord | ReadFailure]]) -> list[Outcome]:
+        try:
+            with self.engine.begin() as conn:
+                return self._write_all(conn, items)
+        except Exception:
+            # The transaction rolled back: ids cached during it may name rows that never landed.
+            self._locality_ids.clear()
+            self._initiative_ids.clear()
+            raise
+
+    def _write_all(self, conn: Connection, items: list[tuple[str, ArticleRecord | ReadFailure]]) -> list[Outcome]:
+        logged = {
+            row.file: row
+            for row in conn.execute(
+                select(IngestLog.file, IngestLog.status, IngestLog.reason, IngestLog.content_hash, IngestLog.article_id)
+                .where(IngestLog.file.in_([f for f, _ in items]))
+            )
+        }
+        return [self._write_one(conn, file, result, logged.get(file)) for file, result in items]
+
+    def _write_one(self, conn: Connection, file: str, result: ArticleRecord | ReadFailure, logged: Any) -> Outcome:
+        if isinstance(result, ReadFailure):
+            if logged is not None and logged.status == "failed" and logged.reason == result.reason:
+                return Outcome(file, "unchanged", result.reason)
+            self._log(conn, file, "failed", result.reason, None, None, logged)
+            return Outcome(file, "failed", result.reason)
+        if logged is not None and logged.content_hash == result.content_hash and logged.article_id is not None:
+            return Outcome(file, "unchanged", None, logged.article_id)
+        article_id, created = self._article(conn, file, result)
+        status = "ingested" if created else "duplicate"
+        self._log(conn, file, status, None, article_id, result.content_hash, logged)
+        return Outcome(file, status, None, article_id, len(result.metrics) if created else 0)
+
+    def _log(self, conn: Connection, file: str, status: str, reason: str | None, article_id: int | None,
+             content_hash: str | None, logged: Any) -> None:
+        values = {"status": status, "reason": reason, "article_id": article_id, "content_hash": content_hash, "seen_at": _now()}
+        if logged is None:
+            _insert_ignore(conn, IngestLog.__table__, [{"file": file, **values}], "file")
+        conn.execute(update(IngestLog).where(IngestLog.file == file).values(**values))
+
+    def _article(self, conn: Connection, file: str, rec: ArticleRecord) -> tuple[int, bool]:
+        """(article id, created?) — an article whose body is already stored is not stored again."""
+        existing = conn.scalar(select(Article.id).where(Article.content_hash == rec.content_hash))
+        if existing is not None:
+            return existing, False
+        meta = rec.meta
+        row = {
+            "file": file,
+            "content_hash": rec.content_hash,
+            "title": meta.title,
+            "published": date.fromisoformat(meta.published) if meta.published else None,
+            "source": meta.source,
+            "publisher": meta.publisher,
+            "author": meta.author,
+            "url": meta.url,
+            "locality_id": self._locality(conn, rec.locality_path),
+            "body": rec.body,
+            "script": rec.script,
+            "pinyin_stripped": rec.pinyin_stripped,
+            "converted": rec.converted,
+            "garbled": rec.garbled,
+            "extractor_version": EXTRACTOR_VERSION,
+            "ingested_at": _now(),
+        }
+        dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+        stmt = dialect.insert(Article.__table__).on_conflict_do_nothing(index_elements=["content_hash"])
+        article_id = conn.execute(stmt.returning(Article.id), row).scalar()
+        if article_id is None:  # another writer stored the same body a moment ago
+            return conn.scalar(select(Article.id).where(Article.content_hash == rec.content_hash)), False
+        self._children(conn, article_id, rec)
+        return article_id, True
+
+    def _children(self, conn: Connection, article_id: int, rec: ArticleRecord) -> None:
+        mentions = Counter(i.name for i in rec.initiatives)
+        kinds = {i.name: i.kind for i in rec.initiatives if i.kind}
+        ids = self._initiatives(conn, {name: kinds.get(name) for name in mentions})
+        if mentions:
+            conn.execute(
+                ArticleInitiative.__table__.insert(),
+                [{"article_id": article_id, "initiative_id": ids[n], "kind": kinds.get(n), "mentions": c} for n, c in mentions.items()],
+            )
+        rows = [
+            {
+                "article_id": article_id,
+                "value": m.value,
+                "unit": m.unit,
+                "unit_class": m.unit_class,
+                "qualifier": m.qualifier,
+                "subject": m.subject,
+                "predicate": m.predicate,
+                "period": m.period,
+                "locality_id": self._locality(conn, rec.place_paths.get(m.locality, [])) if m.locality else None,
+                "initiative_id": ids.get(m.initiative) if m.initiative else None,
+                "span_text": m.span_text,
+                "char_start": m.char_start,
+                "char_end": m.char_end,
+                "sentence": m.sentence,
+            }
+            for m in rec.metrics
+        ]
+        if rows:
+            conn.execute(Metric.__table__.insert(), rows)
+
+    def _initiatives(self, conn: Connection, kinds: dict[str, str | None]) -> dict[str, int]:
+        missing = [n for n in kinds if n not in self._initiative_ids]
+        if missing:
+            _insert_ignore(conn, Initiative.__table__, [{"name": n, "kind": kinds[n]} for n in missing], "name")
+            for name, id_ in conn.execute(select(Initiative.name, Initiative.id).where(Initiative.name.in_(missing))):
+                self._initiative_ids[name] = id_
+        return {n: self._initiative_ids[n] for n in kinds}
+
+    def _locality(self, conn: Connection, path: list[Place]) -> int | None:
+        """The id of the last place in path, creating it and its parents as needed."""
+        parent_id: int | None = None
+        parent_key = ""
+        for place in path:
+            key = place.code or f"{place.name}@{parent_key}"
+            if key not in self._locality_ids:
+                row = {"key": key, "name": place.name, "level": place.level, "code": place.code, "parent_id": parent_id}
+                _insert_ignore(conn, Locality.__table__, [row], "key")
+                self._locality_ids[key] = conn.scalar(select(Locality.id).where(Locality.key == key))
+            parent_id, parent_key = self._locality_ids[key], key
+        return parent_id

@@ -1,0 +1,48 @@
+"""Claims: what a figure counts (subject), the verb (predicate) and the time scope (period)."""
+from __future__ import annotations
+
+import pytest
+
+from extractor.claims import extract_metrics
+
+# (sentence, span text of the figure, subject, predicate, period)
+CASES = [
+    ("三年来发展党员10名,机关战斗堡垒更强大。", "10名", "党员", "发展", "三年来"),
+    ("去年落实的民生实事惠及群众25000多人;", "25000多人", "群众", "惠及", "去年"),
+    ("推选29名机关党员干部担任宣讲员。", "29名", "机关党员干部", "推选", None),
+    ("深入开展党的二十大精神等宣讲140余场次,屋场恳谈240余场次。", "140余场次", "宣讲", "开展", None),
+    ("深入开展党的二十大精神等宣讲140余场次,屋场恳谈240余场次。", "240余场次", "屋场恳谈", None, None),
+    ("今年以来共下发党建月工作提示和动态工作提示50余次。", "50余次", "党建月工作提示和动态工作提示", "下发", "今年以来"),
+    ("动员机关党员干部捐款约8万元用于支持疫情防控工作。", "约8万元", "捐款", "动员", None),
+    ("近年来,共督促指导创建五星级党支部9个、四星级党支部25个。", "25个", "四星级党支部", None, "近年来"),
+    ("党员覆盖面达70%以上。", "70%以上", "党员覆盖面", "达", None),
+    ("全区9个村共选派驻村工作队13名。", "9个", "村", None, None),
+    ("推动全区14个区直部门作为后盾单位进驻各村。", "14个", "区直部门", "推动", None),
+    ("605名村(居)民代表联系服务6896户。", "605名", "村(居)民代表", None, None),
+    ("组建30余支“三人行”攻坚走访队伍。", "30余支", "三人行攻坚走访队伍", "组建", None),
+    ("提升了1个已建成的党建示范点。", "1个", "党建示范点", "提升", None),
+    ("80%以上的乡村干部掌握了实用技术。", "80%以上", "乡村干部", None, None),
+    ("年销售收入突破680万元。", "突破680万元", "年销售收入", None, None),
+    ("每年为村集体增收720万元。", "720万元", "村集体增收", "增收", "每年"),
+    ("投资1.8亿元建设光伏电站。", "1.8亿元", "投资", None, None),
+    ("6个党支部入选名单(其中2个已通过验收)。", "2个", "党支部", None, None),
+]
+
+
+@pytest.mark.parametrize(("sentence", "span", "subject", "predicate", "period"), CASES, ids=[f"{c[1]}:{c[2]}" for c in CASES])
+def test_claim(sentence: str, span: str, subject: str, predicate: str | None, period: str | None) -> None:
+    metric = next(m for m in extract_metrics(sentence) if m.span_text == span)
+    assert (metric.subject, metric.predicate, metric.period) == (subject, predicate, period)
+
+
+def test_provenance() -> None:
+    text = "斗山镇:锻造坚强有力的机关党支部\n三年来发展党员10名。去年惠及群众25000多人。"
+    metrics = extract_metrics(text)
+    assert [m.sentence for m in metrics] == ["三年来发展党员10名。", "去年惠及群众25000多人。"]
+    for m in metrics:
+        assert text[m.char_start : m.char_end] == m.span_text
+        assert text[m.sentence_start : m.sentence_start + len(m.sentence)] == m.sentence
+
+
+def test_sentence_without_figures_yields_nothing() -> None:
+    assert extract_metrics("严肃规范“三会一课”,打通服务群众“最后一公里”。") == []

@@ -1,0 +1,67 @@
+"""Number spans: value, unit and qualifier, and the numbers that are not claims."""
+from __future__ import annotations
+
+import pytest
+
+from extractor.quantities import find_quantities
+
+# (sentence, [(value, unit, qualifier), ...]) — seed sentences and ones written in their style.
+CASES = [
+    ("三年来发展党员10名,机关战斗堡垒更强大。", [(10, "名", "exact")]),
+    ("惠及群众25000多人;", [(25000, "人", "over")]),
+    ("深入开展宣讲140余场次,屋场恳谈240余场次;", [(140, "场次", "over"), (240, "场次", "over")]),
+    ("动员机关党员干部捐款约8万元用于支持疫情防控工作;", [(80000, "元", "approx")]),
+    ("百余名党员分3批次前往区廉洁文化示范点进行学习。", [(100, "名", "over"), (3, "批次", "exact")]),
+    ("为千名党员集中培训赋能。", [(1000, "名", "approx")]),
+    ("每年牵头开展机关党建交叉检查两次以上。", [(2, "次", "at_least")]),
+    ("党员覆盖面达70%以上。", [(70, "%", "at_least")]),
+    ("全镇近60家单位的110余个基层党组织。", [(60, "家", "approx"), (110, "个", "over")]),
+    ("建立长效机制防止问题再次发生超70个。", [(70, "个", "over")]),
+    ("每名党员参加志愿服务活动不少于2次;", [(2, "次", "at_least")]),
+    ("56 名机关干部化身驻企“防疫联络员”。", [(56, "名", "exact")]),
+    ("全村筹集资金五百余万元。", [(5_000_000, "元", "over")]),
+    ("累计开展志愿服务3万余次。", [(30_000, "次", "over")]),
+    ("培训本土人才1.7万人次。", [(17_000, "人次", "exact")]),
+    ("全县流转土地30万亩,装机60万千瓦。", [(300_000, "亩", "exact"), (600_000, "千瓦", "exact")]),
+    ("人均增收900元左右。", [(900, "元", "approx")]),
+    ("年销售收入突破680万元。", [(6_800_000, "元", "over")]),
+    ("按不低于直管党员50%的比例安排。", [(50, "%", "at_least")]),
+    ("群众满意率达到百分之九十五。", [(95, "%", "exact")]),
+    ("自拆违法建设13000多平方米,拆除九处违法作坊。", [(13000, "平方米", "over"), (9, "处", "exact")]),
+    ("每名指导员联系2—3个企业。", [(2, "个", "approx")]),
+    ("比往年多了一两千元。", [(1000, "元", "approx")]),
+    ("外出务工的有24亩多田。", [(24, "亩", "over")]),
+    ("覆盖企业1,948户,收入不到5万元。", [(1948, "户", "exact"), (50_000, "元", "under")]),
+    ("经费不超过3万元,人数在20人以内。", [(30_000, "元", "at_most"), (20, "人", "at_most")]),
+    # Numbers that are not claims.
+    ("严肃规范“三会一课”,坚决做到“两个维护”。", []),
+    ("学习宣传贯彻党的二十大精神和十九届六中全会精神。", []),
+    ("一是以“模范机关”建设为牵引,二是以理论武装培元为抓手。", []),
+    ("“5+2+7”创新覆盖路径,落实“1+4”阵地资源清单。", []),
+    ("2022年6月7日,镇党委召开第十四次党代会。", []),
+    ("联系电话:0750-5565827,综合比对“12345”市民热线反馈的问题。", []),
+    ("千方百计拓展收入来源,百丈之台起于垒土。", []),
+    ("一份份闪亮答卷、一幕幕温暖画面。", []),
+    ("机关各党支部书记每年讲一次党课。", []),
+    ("以实际行动庆祝中国共产党成立100周年,五星级党支部。", []),
+    ("最近3年来,十五里园镇百花五期安置小区建设加快。", []),
+    ("《关于开展“万名党员进党校”5个专题活动的实施方案》印发。", []),
+]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), CASES, ids=[c[0][:12] for c in CASES])
+def test_quantities(sentence: str, expected: list[tuple[float, str, str]]) -> None:
+    found = [(q.value, q.unit, q.qualifier) for q in find_quantities(sentence)]
+    assert found == expected
+
+
+def test_span_offsets_point_at_the_text() -> None:
+    text = "今年以来共下发党建月工作提示50余次,交办问题反馈清单50余个。"
+    for q in find_quantities(text):
+        assert text[q.start : q.end] == q.text
+    assert [q.text for q in find_quantities(text)] == ["50余次", "50余个"]
+
+
+def test_unit_classes() -> None:
+    classes = {q.unit: q.unit_class for q in find_quantities("发展党员10名,联系6896户,捐款8万元,占70%,种植120亩,清理垃圾6854吨。")}
+    assert classes == {"名": "people", "户": "households", "元": "money", "%": "percent", "亩": "area", "吨": "weight"}
