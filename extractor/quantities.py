@@ -12,10 +12,12 @@ from functools import cache
 import regex
 
 from . import lexicon
-from .numbers import CHINESE_NUMERAL_CHARS, Numeral, parse_arabic, parse_chinese, parse_percent_words
+from .numbers import CHINESE_NUMERAL_CHARS, Numeral, multiplier, parse_arabic, parse_chinese, parse_percent_words
 from .records import Quantity
 
 QUALIFIERS = ("approx", "over", "at_least", "under", "at_most")
+_SLOGAN_MAX = 27  # characters, marks included
+_SPEECH = regex.compile(r"[,。;!?]")
 _REACH_WINDOW = 12  # how far back a comparative may stand from its number (不低于上年度职工工资总额1%)
 
 
@@ -30,6 +32,7 @@ class _Rules:
     prefix_blocks: tuple[str, ...]
     unit_blocks: tuple[str, ...]
     quote_pairs: tuple[str, ...]
+    idioms: regex.Pattern[str]
 
 
 @cache
@@ -85,6 +88,7 @@ def rules() -> _Rules:
         prefix_blocks=tuple(excl["numeral_prefix_blocks"]),
         unit_blocks=tuple(excl["unit_word_blocks"]),
         quote_pairs=tuple(excl["quote_pairs"]),
+        idioms=regex.compile("|".join(f"(?:{p})" for p in excl["numeral_idioms"])),
     )
 
 
@@ -102,16 +106,26 @@ def _inside(pos: int, spans: list[tuple[int, int, str]], marks: str | None = Non
     return any(s < pos < e and (marks is None or o in marks) for s, e, o in spans)
 
 
+def slogan_spans(text: str) -> list[tuple[int, int, str]]:
+    """Quoted spans short and unpunctuated enough to be names or slogans, not quoted speech
+    (“三会一课” is a slogan; “每亩地的价格只有三百元,……” is somebody talking)."""
+    return [
+        (s, e, o) for s, e, o in quoted_spans(text)
+        if o in "《〈" or (e - s <= _SLOGAN_MAX and not _SPEECH.search(text, s + 1, e - 1))
+    ]
+
+
 def _numeral(m: regex.Match[str]) -> Numeral | None:
     if m["pct"]:
         return parse_percent_words(m["pct"])
     if m["low"]:
-        return parse_arabic(m["low"], m["armult"] or "")  # a range counts as its low end, approx
-    if m["ar"]:
-        return parse_arabic(m["ar"], m["armult"] or "")
-    value = parse_chinese(m["cn"])
-    if value and m["mult"]:
-        value = Numeral(value.value * (10_000 if m["mult"] == "万" else 100_000_000), value.round_figure, value.range_low)
+        value = parse_arabic(m["low"], m["armult"] or "")  # a range counts as its low end, approx
+    elif m["ar"]:
+        value = parse_arabic(m["ar"], m["armult"] or "")
+    else:
+        value = parse_chinese(m["cn"])
+    if value and m["mult"]:  # 20余万元, 五百余万元: the multiplier stands after the qualifier
+        value = Numeral(round(value.value * multiplier(m["mult"]), 6), value.round_figure, value.range_low)
     return value
 
 
@@ -148,10 +162,11 @@ def _excluded(m: regex.Match[str], text: str, spans: list[tuple[int, int, str]],
 def find_quantities(text: str) -> list[Quantity]:
     """Every number-with-unit in text that counts or measures something, left to right."""
     r = rules()
-    spans = quoted_spans(text)
+    spans = slogan_spans(text)
+    idioms = [(i.start(), i.end()) for i in r.idioms.finditer(text)]
     found: list[Quantity] = []
     for m in r.pattern.finditer(text):
-        if _excluded(m, text, spans, r):
+        if _excluded(m, text, spans, r) or any(s <= m.start("unit") < e for s, e in idioms):
             continue
         num = _numeral(m)
         if num is None:
