@@ -7,6 +7,7 @@ from .claims import extract_metrics
 from .cleaning import clean
 from .initiatives import extract_initiatives, link_initiatives
 from .metadata import extract_meta
+from .places import locate
 from .records import ArticleRecord
 
 EXTRACTOR_VERSION = "0.1.0"
@@ -23,9 +24,12 @@ def extract(text: str, supplied: dict[str, str] | None = None) -> ArticleRecord:
     meta = extract_meta(cleaned, supplied)
     # The headline is part of what the article states (83个集体经济薄弱村成功“摘帽”),
     # so it leads the body that offsets refer to.
-    body = f"{meta.title}\n{cleaned.body}" if meta.title and cleaned.title else cleaned.body
+    head = f"{meta.title}\n" if meta.title and cleaned.title else ""
+    body = head + cleaned.body
     initiatives = extract_initiatives(body)
     metrics = link_initiatives(extract_metrics(body), initiatives)
+    context = [c for c in (meta.source, meta.publisher, *cleaned.meta_lines) if c]
+    places = locate(meta.title, cleaned.body, len(head), context, meta.url, metrics)
     return ArticleRecord(
         body=body,
         content_hash=content_hash(body),
@@ -34,7 +38,10 @@ def extract(text: str, supplied: dict[str, str] | None = None) -> ArticleRecord:
         converted=cleaned.converted,
         pinyin_stripped=cleaned.pinyin_stripped,
         garbled=cleaned.garbled,
-        locality_path=[],
-        metrics=metrics,
+        locality_path=places.path,
+        locality_method=places.method,
+        place_mentions=places.mentions,
+        place_paths=places.place_paths,
+        metrics=places.metrics,
         initiatives=initiatives,
     )

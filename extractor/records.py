@@ -57,6 +57,17 @@ class Place:
     code: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class PlaceMention:
+    """A place named in the body, what it was resolved to, and how (gazetteer method)."""
+
+    text: str
+    char_start: int  # offsets in the cleaned body
+    char_end: int
+    path: tuple[Place, ...]  # province first; empty when the name could not be resolved
+    method: str
+
+
 @dataclass(slots=True)
 class ArticleMeta:
     """Metadata stated in the article's header, footer or supplied by the reader."""
@@ -94,6 +105,8 @@ class ArticleRecord:
     pinyin_stripped: bool
     garbled: bool
     locality_path: list[Place]  # province first, down to the article's primary locality
+    locality_method: str | None = None  # how the gazetteer decided it
+    place_mentions: list[PlaceMention] = field(default_factory=list)
     # Every place a metric names, by name, with its path from the province down.
     place_paths: dict[str, list[Place]] = field(default_factory=dict)
     metrics: list[Metric] = field(default_factory=list)

@@ -1,0 +1,63 @@
+"""Places: the article's primary locality and the place each claim's sentence names.
+
+A thin layer over the gazetteer (gazetteer.py) that turns its divisions into Place records and
+gives every metric the most specific place its own sentence names.
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from .gazetteer import Division, Resolution, load
+from .records import Metric, Place, PlaceMention
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    path: list[Place]
+    method: str | None
+    mentions: list[PlaceMention]
+    metrics: list[Metric]
+    place_paths: dict[str, list[Place]]
+
+
+def _path(division: Division) -> tuple[Place, ...]:
+    chain = load().path(division.code)
+    return tuple(
+        Place(name=d.name, level=d.level, parent=chain[i - 1].name if i else None, code=d.code) for i, d in enumerate(chain)
+    )
+
+
+def _unresolved(res: Resolution) -> tuple[Place, ...]:
+    """A name the gazetteer cannot place: kept without parents when all candidates agree on it."""
+    names = {d.name for d in res.candidates}
+    if len(names) == 1:
+        d = res.candidates[0]
+        return (Place(name=d.name, level=d.level),)
+    return ()
+
+
+def locate(title: str | None, body: str, body_offset: int, context: list[str], url: str | None,
+           metrics: list[Metric]) -> Located:
+    """Resolve the article's places; body offsets shift by body_offset into the stored body."""
+    primary, mentions = load().resolve_article(title, body, context=context, url=url)
+    path = list(_path(primary.division) if primary.division else _unresolved(primary))
+    in_body: list[PlaceMention] = []
+    for mention, res in mentions:
+        if mention.source != "body":
+            continue
+        place_path = _path(res.division) if res.division else _unresolved(res)
+        in_body.append(PlaceMention(mention.text, mention.start + body_offset, mention.end + body_offset, place_path, res.method))
+    place_paths: dict[str, list[Place]] = {}
+    located: list[Metric] = []
+    for metric in metrics:
+        end = metric.sentence_start + len(metric.sentence)
+        named = [m for m in in_body if m.path and metric.sentence_start <= m.char_start < end]
+        if not named:
+            located.append(metric)
+            continue
+        # The most specific place the sentence names; the nearest before the figure on a tie.
+        best = max(named, key=lambda m: (len(m.path), m.char_start < metric.char_start, -abs(metric.char_start - m.char_start)))
+        place_paths[best.path[-1].name] = list(best.path)
+        located.append(dataclasses.replace(metric, locality=best.path[-1].name))
+    return Located(path, primary.method if path else None, in_body, located, place_paths)

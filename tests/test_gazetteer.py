@@ -1,0 +1,170 @@
+"""Gazetteer: lookup, place mentions and article locality, on sentences written for these tests."""
+import time
+
+import pytest
+
+from extractor.gazetteer import Gazetteer, load
+
+
+@pytest.fixture(scope="module")
+def gz() -> Gazetteer:
+    return load()
+
+
+def names(gz: Gazetteer, code: str) -> str:
+    return "/".join(d.name for d in gz.path(code))
+
+
+# -- lookup ----------------------------------------------------------------------------------------
+
+def test_division_fields(gz):
+    d = gz.get("430121")
+    assert (d.name, d.level, d.parent_code) == ("长沙县", "county", "4301")
+    assert gz.get("43").parent_code is None
+    assert gz.get("999999") is None
+    assert gz.path("999999") == []
+
+
+@pytest.mark.parametrize("code, path", [
+    ("310151105", "上海市/崇明区/竖新镇"),  # municipality: no 市辖区 level
+    ("440781106", "广东省/江门市/台山市/斗山镇"),
+    ("429004", "湖北省/仙桃市"),  # directly administered county-level city
+    ("4304", "湖南省/衡阳市"),
+])
+def test_path(gz, code, path):
+    assert names(gz, code) == path
+
+
+def test_load_is_fast_and_cached():
+    load.cache_clear()
+    start = time.perf_counter()
+    gz = load()
+    assert time.perf_counter() - start < 1.0
+    assert load() is gz
+
+
+# -- finding mentions ------------------------------------------------------------------------------
+
+MENTIONS = [
+    # text, expected (mention text, kind, path of the only candidate or number of candidates)
+    ("长沙县路口镇召开党员大会", [("长沙县路口镇", "chain", "湖南省/长沙市/长沙县/路口镇")]),
+    ("衡阳市雁峰区推进机关党建", [("衡阳市雁峰区", "chain", "湖南省/衡阳市/雁峰区")]),
+    ("上海市崇明区竖新镇党委", [("上海市崇明区竖新镇", "chain", "上海市/崇明区/竖新镇")]),
+    ("宿州市萧县闫集镇杨庄村", [("宿州市萧县闫集镇", "chain", "安徽省/宿州市/萧县/闫集镇")]),
+    ("斗山镇党委书记讲党课", [("斗山镇", "full", "广东省/江门市/台山市/斗山镇")]),
+    ("路口镇开展培训", [("路口镇", "full", 5)]),
+    ("吴山镇召开动员会", [("吴山镇", "full", 4)]),
+    ("台山政府网消息", [("台山", "short", "广东省/江门市/台山市")]),
+    ("湖南、广东两省", [("湖南", "short", "湖南省"), ("广东", "short", "广东省")]),
+    ("崇明区委组织部在崇明举办培训", [("崇明区", "full", "上海市/崇明区"), ("崇明", "short", "上海市/崇明区")]),
+    ("美丽雁峰，雁峰区在行动", [("雁峰", "short", "湖南省/衡阳市/雁峰区"), ("雁峰区", "full", "湖南省/衡阳市/雁峰区")]),
+    ("吸引夏津、巨鹿等地客商", [("夏津", "short", "山东省/德州市/夏津县"), ("巨鹿", "short", "河北省/邢台市/巨鹿县")]),
+    ("江华瑶族自治县党委", [("江华瑶族自治县", "full", "湖南省/永州市/江华瑶族自治县")]),
+    ("恩施州委组织部", [("恩施州", "full", "湖北省/恩施土家族苗族自治州")]),
+    # a town's stem counts once the town is named in full
+    ("路口镇党委提出，为路口高质量发展注入动能", [("路口镇", "full", 5), ("路口", "alias", 5)]),
+]
+
+
+@pytest.mark.parametrize("text, expected", MENTIONS, ids=[t for t, _ in MENTIONS])
+def test_find_mentions(gz, text, expected):
+    got = gz.find_mentions(text)
+    assert [(m.text, m.kind) for m in got] == [(t, k) for t, k, _ in expected]
+    for m, (_, _, where) in zip(got, expected):
+        assert text[m.start : m.end] == m.text
+        if isinstance(where, int):
+            assert len(m.codes) == where
+        else:
+            assert [names(gz, c) for c in m.codes] == [where]
+
+
+NOT_PLACES = [
+    "全面推进乡村振兴战略",  # 振兴区
+    "结合新兴领域工作特点",  # 新兴县
+    "成立土地股份合作社",  # 合作市
+    "打造同心党建品牌",  # 同心县
+    "新华社记者报道",  # 新华区
+    "中国共产党支部工作条例",
+    "搭建平台，壮大新型农村集体经济",  # 建平县, 大新县: not standing as names
+    "部分乡镇开展试点",  # 分乡镇
+    "大力发展乡村产业",  # 发展乡
+    "十字路口设置宣传栏",  # 路口 without 镇
+    "张镇长带队检查",  # 张镇
+    "市和县两级联动",  # 和县
+    "以上党组织全部完成换届",  # 上党区
+    "维护社会长治久安",  # 长治市
+    "来到中山路社区",  # 中山路 is a street in many cities
+]
+
+
+@pytest.mark.parametrize("text", NOT_PLACES)
+def test_not_places(gz, text):
+    assert gz.find_mentions(text) == []
+
+
+@pytest.mark.xfail(strict=True, reason="位于集镇 reads as 于集镇, a real town; needs word segmentation")
+def test_town_inside_word(gz):
+    assert gz.find_mentions("该村位于集镇中心") == []
+
+
+# -- article locality ------------------------------------------------------------------------------
+
+ARTICLES = [
+    # (title, body, context, url), expected path of the primary (None: none), method
+    pytest.param(
+        "斗山镇：以党建引领基层治理", "斗山镇党委召开机关党建工作推进会。全镇38个党支部书记参加会议。",
+        ["台山先锋", "台山政府网"], None, "广东省/江门市/台山市/斗山镇", "unique", id="unique-town"),
+    pytest.param(
+        "长丰县吴山镇：立足实际抓落实", "吴山镇党委在全镇开展主题活动。吴山镇共组织宣讲20场次。",
+        [], None, "安徽省/合肥市/长丰县/吴山镇", "parent-in-text", id="chain-in-title"),
+    pytest.param(
+        None, "吴山镇党委召开专题会议。长丰县委组织部有关负责同志到会指导。吴山镇将持续推进落实。",
+        [], None, "安徽省/合肥市/长丰县/吴山镇", "co-mention", id="parent-elsewhere"),
+    pytest.param(
+        "党建领航谱新篇", "路口镇开展基层党组织书记培训。今年以来，长沙县路口镇强化责任落实，路口镇党委推行清单管理。",
+        [], None, "湖南省/长沙市/长沙县/路口镇", "co-mention", id="ambiguous-town-with-chain"),
+    pytest.param(
+        None, "我市召开基层党建工作会议，全市120个村党组织书记参加。", ["台山政府网"], None,
+        "广东省/江门市/台山市", "outlet-name", id="outlet-name"),
+    pytest.param(
+        None, "市委组织部调研组来我县调研，县委副书记主持座谈会。", [], "http://www.linli.gov.cn/news/1.html",
+        "湖南省/常德市/临澧县", "url", id="url-host"),
+    pytest.param(
+        None, "今年以来，雁峰区扎实推进机关党建，全区共培训党员1200名，区直机关党支部全部达标。",
+        [], None, "湖南省/衡阳市/雁峰区", "unique", id="county-no-town"),
+    pytest.param(
+        "台山市召开全市党建工作会议",
+        "台山市召开全市基层党建工作会议。会上，斗山镇作交流发言。台山市要求全市各镇对标落实，全市党员参学率达100%。",
+        [], None, "广东省/江门市/台山市", "unique", id="county-with-passing-town"),
+    pytest.param(
+        None, "人民网南京5月6日电 雁峰区近日出台机关党建工作方案。",
+        [], None, "湖南省/衡阳市/雁峰区", "unique", id="dateline-does-not-decide"),
+    pytest.param(
+        None, "市委组织部调研组来我县调研干部教育工作，县委副书记主持座谈会。", [], None,
+        None, "unresolved", id="nothing-named"),
+    pytest.param(
+        None, "党委始终坚持以政治建设为统领，全面推进乡村振兴，打造新兴领域党建品牌。", [], None,
+        None, "unresolved", id="only-common-words"),
+]
+
+
+@pytest.mark.parametrize("title, body, context, url, path, method", ARTICLES)
+def test_resolve_article(gz, title, body, context, url, path, method):
+    primary, mentions = gz.resolve_article(title, body, context, url)
+    assert (names(gz, primary.division.code) if primary.division else None) == path
+    assert primary.method == method
+    for m, _ in mentions:
+        text = {"title": title, "body": body, "url": url}.get(m.source)
+        if text is not None:
+            assert text[m.start : m.end] == m.text
+
+
+@pytest.mark.parametrize("body, name, count", [
+    ("路口镇组织党员干部开展志愿服务活动，全镇300余名党员参加。", "路口镇", 5),
+    ("吴山镇党委召开专题会议，部署党史学习教育。吴山镇各村同步开展。", "吴山镇", 4),
+])
+def test_ambiguous_town_left_unresolved(gz, body, name, count):
+    primary, mentions = gz.resolve_article(None, body)
+    assert primary.division is None and primary.method == "unresolved"
+    assert {d.name for d in primary.candidates} == {name} and len(primary.candidates) == count
+    assert all(r.division is None for _, r in mentions)
