@@ -30,7 +30,7 @@ class _Rules:
     reach: regex.Pattern[str]
     not_qualifier: tuple[str, ...]
     prefix_blocks: tuple[str, ...]
-    unit_blocks: tuple[str, ...]
+    unit_blocks: dict[str, tuple[str, ...]]  # first character → words that begin with it
     quote_pairs: tuple[str, ...]
     idioms: regex.Pattern[str]
 
@@ -86,10 +86,17 @@ def rules() -> _Rules:
         reach=regex.compile(rf"(?:{lexicon.alternation(reach_words)})(?=[^\d,.;:!?，。；：！？\s]{{0,{_REACH_WINDOW}}}$)"),
         not_qualifier=tuple(quals["not_qualifier"]["words"]),
         prefix_blocks=tuple(excl["numeral_prefix_blocks"]),
-        unit_blocks=tuple(excl["unit_word_blocks"]),
+        unit_blocks=_by_first_char(excl["unit_word_blocks"]),
         quote_pairs=tuple(excl["quote_pairs"]),
         idioms=regex.compile("|".join(f"(?:{p})" for p in excl["numeral_idioms"])),
     )
+
+
+def _by_first_char(words: list[str]) -> dict[str, tuple[str, ...]]:
+    index: dict[str, list[str]] = {}
+    for w in words:
+        index.setdefault(w[0], []).append(w)
+    return {c: tuple(ws) for c, ws in index.items()}
 
 
 def quoted_spans(text: str) -> list[tuple[int, int, str]]:
@@ -145,7 +152,7 @@ def _excluded(m: regex.Match[str], text: str, spans: list[tuple[int, int, str]],
     unit = m["unit"] or ""
     if before.endswith(("第", "+", "No.", "NO.")) or text[m.end() : m.end() + 1] == "+":
         return True  # ordinals and formula names (5+2+7)
-    if unit and any(text.startswith(b, m.start("unit")) and len(b) > len(unit) for b in r.unit_blocks):
+    if unit and any(len(b) > len(unit) and text.startswith(b, m.start("unit")) for b in r.unit_blocks.get(unit[0], ())):
         return True  # 14部门, 一个人: the unit character begins another word
     if _inside(num_start, spans, "《〈"):
         return True  # document titles
