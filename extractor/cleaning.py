@@ -22,7 +22,10 @@ _PINYIN = regex.compile(
 _HAN = regex.compile(r"\p{Han}")
 # Mojibake: UTF-8 read as Latin-1/GBK leaves runs like "å…š" or replacement characters.
 # A "?" between characters is a character the page's encoder could not represent.
-_GARBLE = regex.compile(r"\ufffd|[\u00c0-\u00ff][\u0080-\u00bf\u2018-\u203a]|[\ue000-\uf8ff]|(?<=\p{Han})\?(?=[\p{Han}(])")
+_GARBLE = regex.compile(
+    r"\ufffd|[\u00c0-\u00ff][\u0080-\u00bf\u2018-\u203a]|[\ue000-\uf8ff]"
+    r"|(?<=\p{Han})\?(?=[\p{Han}(a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])"
+)
 # A line is metadata when it carries a labelled field or a publication date stamp.
 _META_LABEL = regex.compile(
     r"(?:文章来源|信息来源|稿件来源|来源|稿源|作者|发布机构|发布时间|发布日期|发表于|日期|时间|原文链接|原标题)\s*[:：]"
@@ -91,7 +94,8 @@ def _looks_like_title(line: str) -> bool:
     return (
         len(line) <= _TITLE_MAX_LEN
         and len(_HAN.findall(line)) >= _TITLE_MIN_HAN
-        and not line.endswith(("。", ",", ";"))
+        and "。" not in line
+        and not line.endswith((",", ";"))
         and not _is_meta(line)
     )
 

@@ -22,7 +22,9 @@ _BOOK_TITLE = regex.compile(r"《[^《》\n]*》")
 _CHAIN_GAP = regex.compile(r"^\s*(?:[、,和与及]|以及)?\s*$")
 # What may stand between a name and its kind word: (即清底册、…) 五字, or 等 and a modifier.
 _BEFORE_KIND = regex.compile(r"(?:\([^()\n]{0,60}\))?\s*(?:[一二三四五六七八九十\d]+字)?(?:等\p{Han}{0,4}?)?")
-_SLOGAN_NUMERALS = regex.compile(r"[一二两三四五六七八九十百千万]")
+# Runs of numerals in a name: 三会一课 has two (三, 一); 一两千元 has one.
+_SLOGAN_NUMERALS = regex.compile(r"[一二两三四五六七八九十百千万]+")
+_SLOGAN_MAX = 12  # a numbered slogan is short; longer quoted text with numerals is speech
 _FORMULA = regex.compile(r"^[\p{Han}\w]*(?:\+[\p{Han}\w]*)+$")  # 5+2+7, 党建+, 支部+志愿服务队
 
 
@@ -68,6 +70,8 @@ def _shaped_like_programme(name: str) -> bool:
     if name.endswith(w.suffix) or _FORMULA.match(name):
         return True
     # 三会一课, 一支部一特色, 双联系: numbered slogans name methods and campaigns.
+    if len(name) > _SLOGAN_MAX or "了" in name:
+        return False
     return len(_SLOGAN_NUMERALS.findall(name)) >= 2 or (name.startswith("双") and len(name) <= 4)
 
 

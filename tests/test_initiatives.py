@@ -1,0 +1,43 @@
+"""Programmes: quoted names with evidence are programmes; idioms and figures of speech are not."""
+from __future__ import annotations
+
+import pytest
+
+from extractor.claims import extract_metrics
+from extractor.initiatives import extract_initiatives, link_initiatives
+
+CASES = [
+    ("实施“红雁领航”工程,开展“一支部一特色”基层党建品牌创建活动。", [("红雁领航", "工程"), ("一支部一特色", None)]),
+    ("开展“首峰夜话”活动,把微党课搬到居民小区。", [("首峰夜话", "活动")]),
+    ("涌现出“四小四大”“同心党建”等特色党建品牌。", [("四小四大", None), ("同心党建", None)]),
+    ("严肃规范“三会一课”,落实“我为群众办实事”。", [("三会一课", None), ("我为群众办实事", None)]),
+    ("以“党建+”工作模式推进,构建“5+2+7”覆盖体系。", [("党建+", "工作模式"), ("5+2+7", None)]),
+    ("2023年是全镇“基层党支部建设提质年”。", [("基层党支部建设提质年", None)]),
+    ("书记“头雁讲堂”让好经验生根发芽。", [("头雁讲堂", None)]),
+    ("响应市委“万雁入乡”号召,选派干部到村任职。", [("万雁入乡", "号召")]),
+    ("统筹落实三会一课、主题党日等制度。", [("三会一课", None), ("主题党日", None)]),
+    # Not programmes.
+    ("解决群众“急难愁盼”问题,打通服务群众“最后一公里”。", []),
+    ("锻造“熔炉”,淬炼“铁军”,打造机关党建“加速轮”。", []),
+    ("发挥机关党建绩效考核“指挥棒”作用,牵住“牛鼻子”。", []),
+    ("“十一五”期间,全县共培训干部1750人次。", []),
+    ("参照村居“两委”运行模式,存在“三低一小”特点。", []),
+    ("“比往年还多了一两千元”,他说。", []),
+    ("制定《关于开展“党旗飘扬”主题活动的实施方案》。", []),
+]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), CASES, ids=[c[0][:10] for c in CASES])
+def test_initiatives(sentence: str, expected: list[tuple[str, str | None]]) -> None:
+    assert [(i.name, i.kind) for i in extract_initiatives(sentence)] == expected
+
+
+def test_a_repeated_quoted_name_is_a_programme() -> None:
+    text = "“新连心”大走访摸清底数。首次走访时派发“新连心”服务卡。"
+    assert [i.name for i in extract_initiatives(text)] == ["新连心", "新连心"]
+
+
+def test_metric_links_to_the_programme_of_its_sentence() -> None:
+    text = "开展“首峰夜话”活动40余场次。今年以来发展党员10名。"
+    metrics = link_initiatives(extract_metrics(text), extract_initiatives(text))
+    assert [(m.span_text, m.initiative) for m in metrics] == [("40余场次", "首峰夜话"), ("10名", None)]
