@@ -5,6 +5,7 @@ import hashlib
 
 from .claims import extract_metrics
 from .cleaning import clean
+from .dedupe import signature
 from .initiatives import extract_initiatives, link_initiatives
 from .metadata import extract_meta
 from .places import locate
@@ -40,6 +41,7 @@ def extract(text: str, supplied: dict[str, str] | None = None) -> ArticleRecord:
         garbled=cleaned.garbled,
         locality_path=places.path,
         locality_method=places.method,
+        minhash=signature(cleaned.body),
         place_mentions=places.mentions,
         place_paths=places.place_paths,
         metrics=places.metrics,

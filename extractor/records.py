@@ -106,6 +106,7 @@ class ArticleRecord:
     garbled: bool
     locality_path: list[Place]  # province first, down to the article's primary locality
     locality_method: str | None = None  # how the gazetteer decided it
+    minhash: bytes = b""  # near-duplicate signature of the body (dedupe.py)
     place_mentions: list[PlaceMention] = field(default_factory=list)
     # Every place a metric names, by name, with its path from the province down.
     place_paths: dict[str, list[Place]] = field(default_factory=dict)

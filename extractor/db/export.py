@@ -12,20 +12,24 @@ from sqlalchemy import Engine, text
 QUERIES: dict[str, str] = {
     "metrics": """
         SELECT file, value, unit, unit_class, qualifier, subject, predicate, period, locality, initiative,
-               span_text, sentence, char_start, char_end, title, published, locality_code, article_id, metric_id
-        FROM metric_facts ORDER BY article_id, char_start, metric_id""",
+               span_text, sentence, char_start, char_end, title, published, locality_code, locality_path,
+               article_id, canonical_article_id, metric_id
+        FROM metric_mentions ORDER BY article_id, char_start, metric_id""",
     "articles": """
         SELECT a.file, a.title, a.published, a.source, a.publisher, a.author, a.url, l.name AS locality,
+               l.path AS locality_path, l.code AS locality_code, a.locality_method,
                a.script, (SELECT COUNT(*) FROM metrics m WHERE m.article_id = a.id) AS metrics,
-               a.converted, a.pinyin_stripped, a.garbled, a.content_hash, a.extractor_version, a.id AS article_id
-        FROM articles a LEFT JOIN localities l ON l.id = a.locality_id ORDER BY a.id""",
+               c.file AS repost_of, a.similarity, a.converted, a.pinyin_stripped, a.garbled, a.content_hash,
+               a.extractor_version, a.id AS article_id
+        FROM articles a LEFT JOIN localities l ON l.id = a.locality_id
+        LEFT JOIN articles c ON c.id = a.canonical_id ORDER BY a.id""",
     "initiatives": """
         SELECT a.file, i.name, COALESCE(ai.kind, i.kind) AS kind, ai.mentions, a.id AS article_id
         FROM article_initiatives ai JOIN initiatives i ON i.id = ai.initiative_id
         JOIN articles a ON a.id = ai.article_id ORDER BY a.id, i.name""",
     "localities": """
-        SELECT l.name, l.level, l.code, p.name AS parent, p.code AS parent_code, l.id AS locality_id
-        FROM localities l LEFT JOIN localities p ON p.id = l.parent_id ORDER BY l.code, l.name""",
+        SELECT l.name, l.level, l.code, p.name AS parent, p.code AS parent_code, l.path, l.id AS locality_id
+        FROM localities l LEFT JOIN localities p ON p.id = l.parent_id ORDER BY l.path""",
     "log": """
         SELECT file, status, reason, article_id FROM ingest_log ORDER BY id""",
 }

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -11,6 +12,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -41,6 +43,9 @@ class Locality(Base):
     level: Mapped[str | None] = mapped_column(String(16))  # province, city, county, town, village
     code: Mapped[str | None] = mapped_column(String(12))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("localities.id"), index=True)
+    # Names from the province down joined by "/" (湖南省/长沙市/长沙县/路口镇): rolling claims up to
+    # any level is one LIKE '湖南省%' on this column.
+    path: Mapped[str | None] = mapped_column(Text, index=True)
 
 
 class Article(Base):
@@ -56,6 +61,11 @@ class Article(Base):
     author: Mapped[str | None] = mapped_column(String(200))
     url: Mapped[str | None] = mapped_column(Text)
     locality_id: Mapped[int | None] = mapped_column(ForeignKey("localities.id"), index=True)
+    locality_method: Mapped[str | None] = mapped_column(String(32))  # how the gazetteer decided
+    # A repost points at the article it repeats (NULL: this one is canonical), with their similarity.
+    canonical_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id"), index=True)
+    similarity: Mapped[float | None] = mapped_column(Float)
+    minhash: Mapped[bytes | None] = mapped_column(LargeBinary)
     body: Mapped[str] = mapped_column(Text)
     script: Mapped[str] = mapped_column(String(16))
     pinyin_stripped: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -63,6 +73,30 @@ class Article(Base):
     garbled: Mapped[bool] = mapped_column(Boolean, default=False)
     extractor_version: Mapped[str] = mapped_column(String(32))
     ingested_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class ArticleBand(Base):
+    """MinHash band hashes: articles sharing a band are candidate reposts (LSH, no all-pairs)."""
+
+    __tablename__ = "article_bands"
+
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    band: Mapped[int] = mapped_column(Integer, primary_key=True)
+    hash: Mapped[int] = mapped_column(BigInteger)
+
+
+class PlaceMention(Base):
+    """Every place an article names, what it was resolved to and how."""
+
+    __tablename__ = "place_mentions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    locality_id: Mapped[int | None] = mapped_column(ForeignKey("localities.id"), index=True)
+    text: Mapped[str] = mapped_column(String(64))
+    char_start: Mapped[int] = mapped_column(Integer)
+    char_end: Mapped[int] = mapped_column(Integer)
+    method: Mapped[str] = mapped_column(String(32))
 
 
 class Initiative(Base):
@@ -119,4 +153,5 @@ class IngestLog(Base):
 
 
 Index("ix_metrics_subject_unit", Metric.subject, Metric.unit)
+Index("ix_article_bands_band_hash", ArticleBand.band, ArticleBand.hash)
 

@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, select, update
+from sqlalchemy import Connection, Engine, Table, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from .. import dedupe
 from ..pipeline import EXTRACTOR_VERSION
 from ..records import ArticleRecord, Place, ReadFailure
-from .models import Article, ArticleInitiative, IngestLog, Initiative, Locality, Metric
+from .models import Article, ArticleBand, ArticleInitiative, IngestLog, Initiative, Locality, Metric, PlaceMention
 
 STATUSES = ("ingested", "duplicate", "unchanged", "failed")
 
@@ -96,6 +97,7 @@ class Store:
         if existing is not None:
             return existing, False
         meta = rec.meta
+        canonical_id, similarity = self._repost_of(conn, rec.minhash)
         row = {
             "file": file,
             "content_hash": rec.content_hash,
@@ -106,6 +108,10 @@ class Store:
             "author": meta.author,
             "url": meta.url,
             "locality_id": self._locality(conn, rec.locality_path),
+            "locality_method": rec.locality_method,
+            "canonical_id": canonical_id,
+            "similarity": similarity,
+            "minhash": rec.minhash or None,
             "body": rec.body,
             "script": rec.script,
             "pinyin_stripped": rec.pinyin_stripped,
@@ -120,7 +126,25 @@ class Store:
         if article_id is None:  # another writer stored the same body a moment ago
             return conn.scalar(select(Article.id).where(Article.content_hash == rec.content_hash)), False
         self._children(conn, article_id, rec)
+        if rec.minhash:
+            conn.execute(ArticleBand.__table__.insert(),
+                         [{"article_id": article_id, "band": i, "hash": h} for i, h in enumerate(dedupe.bands(rec.minhash))])
         return article_id, True
+
+    def _repost_of(self, conn: Connection, minhash: bytes) -> tuple[int | None, float | None]:
+        """The canonical article this body repeats (found through shared MinHash bands), if any."""
+        if not minhash:
+            return None, None
+        keys = list(enumerate(dedupe.bands(minhash)))
+        candidates = conn.execute(
+            select(Article.id, Article.canonical_id, Article.minhash)
+            .where(Article.id.in_(select(ArticleBand.article_id).where(tuple_(ArticleBand.band, ArticleBand.hash).in_(keys))))
+        ).all()
+        best = max(((dedupe.similarity(minhash, c.minhash), c) for c in candidates if c.minhash), default=None, key=lambda x: x[0])
+        if best is None or best[0] < dedupe.REPOST_SIMILARITY:
+            return None, None
+        score, match = best
+        return match.canonical_id or match.id, score
 
     def _children(self, conn: Connection, article_id: int, rec: ArticleRecord) -> None:
         mentions = Counter(i.name for i in rec.initiatives)
@@ -152,6 +176,13 @@ class Store:
         ]
         if rows:
             conn.execute(Metric.__table__.insert(), rows)
+        mentions = [
+            {"article_id": article_id, "locality_id": self._locality(conn, list(pm.path)) if pm.path else None,
+             "text": pm.text, "char_start": pm.char_start, "char_end": pm.char_end, "method": pm.method}
+            for pm in rec.place_mentions
+        ]
+        if mentions:
+            conn.execute(PlaceMention.__table__.insert(), mentions)
 
     def _initiatives(self, conn: Connection, kinds: dict[str, str | None]) -> dict[str, int]:
         missing = [n for n in kinds if n not in self._initiative_ids]
@@ -165,10 +196,11 @@ class Store:
         """The id of the last place in path, creating it and its parents as needed."""
         parent_id: int | None = None
         parent_key = ""
-        for place in path:
+        for depth, place in enumerate(path, 1):
             key = place.code or f"{place.name}@{parent_key}"
             if key not in self._locality_ids:
-                row = {"key": key, "name": place.name, "level": place.level, "code": place.code, "parent_id": parent_id}
+                row = {"key": key, "name": place.name, "level": place.level, "code": place.code, "parent_id": parent_id,
+                       "path": "/".join(p.name for p in path[:depth])}
                 _insert_ignore(conn, Locality.__table__, [row], "key")
                 self._locality_ids[key] = conn.scalar(select(Locality.id).where(Locality.key == key))
             parent_id, parent_key = self._locality_ids[key], key
