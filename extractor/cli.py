@@ -63,17 +63,24 @@ def ingest_cmd(
     paths: Annotated[list[str], typer.Argument(help="Files and folders (searched recursively for articles).")],
     db: DbOption = None,
     workers: Annotated[int | None, typer.Option(help="Extraction processes [default: the machine's cores].", show_default=False)] = None,
+    shard: Annotated[str | None, typer.Option(help="K/N: take only the K-th of N stable parts of the inputs (one per machine).", show_default=False)] = None,
 ) -> None:
     """Extract claims from article files and store them; re-running on the same files changes nothing."""
-    from .ingest import ingest
+    from .ingest import ingest, parse_shard
 
+    try:
+        part = parse_shard(shard) if shard else None
+    except ValueError as exc:
+        _err(f"error: {exc}")
+        raise typer.Exit(2) from None
     engine = _open(db)
     with _progress(sys.stderr.isatty()) as progress:
-        summary = ingest(paths, engine, workers=workers, progress=progress)
+        summary = ingest(paths, engine, workers=workers, progress=progress, shard=part)
     c, t = summary.counts, summary.totals
     _err(
         f"inputs: {summary.seen}  ingested: {c['ingested']}  duplicate: {c['duplicate']}  "
-        f"unchanged: {c['unchanged']}  failed: {c['failed'] + sum(1 for f in summary.failures if f.status == 'unchanged')}"
+        f"unchanged: {c['unchanged'] - len([f for f in summary.failures if f.status == 'unchanged'])}  "
+        f"failed: {len(summary.failures)}"
     )
     _err(f"new metrics: {summary.new_metrics}")
     _err(f"database {resolve_url(db)}: articles {t['articles']}, metrics {t['metrics']}, "
@@ -82,11 +89,29 @@ def ingest_cmd(
         _err(f"failed: {f.file}: {f.reason}")
     if summary.seen and not summary.changed:
         _err("nothing new: the database is unchanged")
-    if summary.seen == 0:
+    if summary.seen == 0 and not part:
         _err("error: no input files found (looked for .txt, .html, .htm, .jsonl and their .gz)")
         raise typer.Exit(1)
-    if summary.seen == len(summary.failures):
+    if summary.seen and summary.seen == len(summary.failures):
         raise typer.Exit(1)
+
+
+@app.command("reextract")
+def reextract_cmd(
+    db: DbOption = None,
+    all_articles: Annotated[bool, typer.Option("--all", help="Every article, not only those of older extractor versions.")] = False,
+    workers: Annotated[int | None, typer.Option(help="Extraction processes [default: the machine's cores].", show_default=False)] = None,
+) -> None:
+    """Extract again from the stored article bodies, after the rules changed (no files needed)."""
+    import os
+
+    from .pipeline import EXTRACTOR_VERSION
+    from .reextract import reextract
+
+    engine = _open(db)
+    with _progress(sys.stderr.isatty()) as progress:
+        n = reextract(engine, workers or os.cpu_count() or 1, only_outdated=not all_articles, progress=progress)
+    _err(f"re-extracted {n} articles with extractor {EXTRACTOR_VERSION}")
 
 
 @app.command("export")

@@ -1,8 +1,15 @@
-"""Ingest: files → extraction (in worker processes) → batched writes by one writer."""
+"""Ingest: files → extraction (in worker processes) → batched writes by one writer.
+
+Files whose size and modification time match the ingest log are not read again, so re-running
+over an unchanged corpus costs a stat per file. Extraction runs in a process pool; the parent is
+the only writer and writes one transaction per batch, so an interrupted run loses at most the
+batch in flight, and the next run picks up what is missing.
+"""
 from __future__ import annotations
 
 import multiprocessing
 import os
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -10,13 +17,13 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine, func, select
 
 from .db.models import Article, Initiative, Locality, Metric
-from .db.store import Outcome, Store
+from .db.store import Item, Outcome, Store
 from .pipeline import extract
 from .readers import discover, read
-from .records import ArticleRecord, ReadFailure
+from .records import ReadFailure
 
-Result = tuple[str, ArticleRecord | ReadFailure]
 BATCH_SIZE = 200
+_WINDOW = 1000  # files handed to the pool at a time: bounds the results waiting for the writer
 _POOL_THRESHOLD = 40  # fewer files than this are not worth starting worker processes for
 
 
@@ -30,7 +37,7 @@ class Summary:
     def add(self, outcome: Outcome) -> None:
         self.counts[outcome.status] += 1
         self.new_metrics += outcome.metrics
-        if outcome.status == "failed" or (outcome.status == "unchanged" and outcome.reason):
+        if outcome.reason:
             self.failures.append(outcome)
 
     @property
@@ -42,36 +49,67 @@ class Summary:
         return bool(self.counts["ingested"] or self.counts["duplicate"] or self.counts["failed"])
 
 
-def process_path(path: str) -> list[Result]:
+def parse_shard(spec: str) -> tuple[int, int]:
+    """'2/4' → (2, 4): this process takes the second of four stable parts of the inputs."""
+    try:
+        k, n = (int(x) for x in spec.split("/"))
+    except ValueError:
+        raise ValueError(f"--shard takes K/N with whole numbers, e.g. 1/4 (got {spec!r})") from None
+    if not 1 <= k <= n:
+        raise ValueError(f"--shard K/N needs 1 <= K <= N (got {spec!r})")
+    return k, n
+
+
+def in_shard(path: str, shard: tuple[int, int] | None) -> bool:
+    """Stable across runs and machines: by a checksum of the path as given."""
+    if shard is None:
+        return True
+    k, n = shard
+    return zlib.crc32(path.encode("utf-8")) % n == k - 1
+
+
+def _stamp(path: str) -> tuple[int | None, int | None]:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None, None
+    return st.st_size, st.st_mtime_ns
+
+
+def process_path(path: str) -> list[Item]:
     """Read one input and extract every article in it; failures become ReadFailure, never raise."""
-    out: list[Result] = []
+    size, mtime_ns = _stamp(path)
+    out: list[Item] = []
     for doc in read(path):
         if isinstance(doc, ReadFailure):
-            out.append((doc.file, doc))
+            out.append(Item(doc.file, doc, path, size, mtime_ns))
             continue
         try:
             record = extract(doc.text, doc.meta)
         except Exception as exc:  # one bad article must not cost the rest of the corpus
-            out.append((doc.file, ReadFailure(doc.file, f"extraction failed: {type(exc).__name__}: {exc}")))
+            failure = ReadFailure(doc.file, f"extraction failed: {type(exc).__name__}: {exc}")
+            out.append(Item(doc.file, failure, path, size, mtime_ns))
             continue
         if not record.body.strip():
-            out.append((doc.file, ReadFailure(doc.file, "no article text left after removing page boilerplate")))
+            failure = ReadFailure(doc.file, "no article text left after removing page boilerplate")
+            out.append(Item(doc.file, failure, path, size, mtime_ns))
         else:
-            out.append((doc.file, record))
+            out.append(Item(doc.file, record, path, size, mtime_ns))
     return out
 
 
-def _results(files: list[str], workers: int) -> Iterator[list[Result]]:
+def _results(files: list[str], workers: int) -> Iterator[list[Item]]:
     if workers <= 1 or len(files) < _POOL_THRESHOLD:
         yield from map(process_path, files)
         return
-    # Workers only extract; the parent is the single writer, so SQLite sees one connection.
-    with multiprocessing.get_context("spawn" if os.name == "nt" else "fork").Pool(workers) as pool:
-        yield from pool.imap(process_path, files, chunksize=8)
+    # forkserver: workers share no database connections with the parent, which is the only writer.
+    with multiprocessing.get_context("forkserver").Pool(workers) as pool:
+        for start in range(0, len(files), _WINDOW):
+            yield from pool.imap(process_path, files[start : start + _WINDOW], chunksize=8)
 
 
-def _batches(results: Iterable[list[Result]], size: int) -> Iterator[list[Result]]:
-    batch: list[Result] = []
+def _batches(results: Iterable[list[Item]], size: int) -> Iterator[list[Item]]:
+    batch: list[Item] = []
     for items in results:
         batch.extend(items)
         if len(batch) >= size:
@@ -95,16 +133,25 @@ def ingest(
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
     batch_size: int = BATCH_SIZE,
+    shard: tuple[int, int] | None = None,
 ) -> Summary:
     """Ingest every article under paths into the database at engine; returns what happened."""
-    files = list(discover(paths))
+    files = [f for f in discover(paths) if in_shard(f, shard)]
     store = Store(engine)
     summary = Summary()
-    done = 0
-    for batch in _batches(_results(files, workers or os.cpu_count() or 1), batch_size):
+    known = store.stamps(files)
+    todo = []
+    for f in files:
+        size, mtime, logged = known.get(f, (None, None, 0))
+        if size is not None and (size, mtime) == _stamp(f):
+            summary.counts["unchanged"] += logged
+        else:
+            todo.append(f)
+    done = len(files) - len(todo)
+    for batch in _batches(_results(todo, workers or os.cpu_count() or 1), batch_size):
         for outcome in store.write_batch(batch):
             summary.add(outcome)
-        done += len({f.split("#", 1)[0] for f, _ in batch})
+        done += len({item.source_file for item in batch})
         if progress:
             progress(min(done, len(files)), len(files))
     summary.totals = totals(engine)

@@ -1,4 +1,9 @@
-"""The pure core: one article's text in, an ArticleRecord out. No database, no files."""
+"""The pure core: one article's text in, an ArticleRecord out. No database, no files.
+
+    from extractor.pipeline import extract
+    record = extract(page_text)            # or extract(text, {"title": ..., "url": ...})
+    [(m.value, m.unit, m.subject) for m in record.metrics]
+"""
 from __future__ import annotations
 
 import hashlib
@@ -9,9 +14,9 @@ from .dedupe import signature
 from .initiatives import extract_initiatives, link_initiatives
 from .metadata import extract_meta
 from .places import locate
-from .records import ArticleRecord
+from .records import ArticleMeta, ArticleRecord, CleanText
 
-EXTRACTOR_VERSION = "0.1.0"
+EXTRACTOR_VERSION = "0.2.0"
 
 
 def content_hash(body: str) -> str:
@@ -20,17 +25,28 @@ def content_hash(body: str) -> str:
 
 
 def extract(text: str, supplied: dict[str, str] | None = None) -> ArticleRecord:
-    """Clean text, read its metadata, and extract its claims and programmes."""
+    """Clean text, read its metadata, and extract its claims, programmes and places."""
     cleaned = clean(text)
     meta = extract_meta(cleaned, supplied)
     # The headline is part of what the article states (83个集体经济薄弱村成功“摘帽”),
     # so it leads the body that offsets refer to.
     head = f"{meta.title}\n" if meta.title and cleaned.title else ""
-    body = head + cleaned.body
+    return analyse(head + cleaned.body, len(head), meta, cleaned)
+
+
+def reanalyse(body: str, meta: ArticleMeta, flags: CleanText) -> ArticleRecord:
+    """Extract again from a stored body (after a rules upgrade), without the original file."""
+    head = f"{meta.title}\n" if meta.title and body.startswith(f"{meta.title}\n") else ""
+    return analyse(body, len(head), meta, flags)
+
+
+def analyse(body: str, body_start: int, meta: ArticleMeta, cleaned: CleanText) -> ArticleRecord:
+    """Claims, programmes and places of a cleaned body whose article text starts at body_start."""
+    text = body[body_start:]
     initiatives = extract_initiatives(body)
     metrics = link_initiatives(extract_metrics(body), initiatives)
     context = [c for c in (meta.source, meta.publisher, *cleaned.meta_lines) if c]
-    places = locate(meta.title, cleaned.body, len(head), context, meta.url, metrics)
+    places = locate(meta.title, text, body_start, context, meta.url, metrics)
     return ArticleRecord(
         body=body,
         content_hash=content_hash(body),
@@ -41,7 +57,7 @@ def extract(text: str, supplied: dict[str, str] | None = None) -> ArticleRecord:
         garbled=cleaned.garbled,
         locality_path=places.path,
         locality_method=places.method,
-        minhash=signature(cleaned.body),
+        minhash=signature(text),
         place_mentions=places.mentions,
         place_paths=places.place_paths,
         metrics=places.metrics,

@@ -7,6 +7,7 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, ProgrammingError
 
 DEFAULT_URL = "sqlite:///extractor.db"
+WRITE = "extractor_write"  # execution option of a connection that will write: SQLite locks up front
 
 
 class DatabaseError(Exception):
@@ -19,11 +20,20 @@ def resolve_url(url: str | None) -> str:
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    # The driver's own BEGIN is deferred: a transaction that reads first and writes later fails at
+    # once when another process writes. _begin_immediate lets writers take the lock up front
+    # instead, and busy_timeout makes the other process wait for it.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     # WAL lets readers work during an ingest; NORMAL sync is safe with WAL and much faster.
     for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=30000"):
         cursor.execute(f"PRAGMA {pragma}")
     cursor.close()
+
+
+def _begin_immediate(conn) -> None:  # type: ignore[no-untyped-def]
+    # Writers ask for it (Store); readers keep a plain BEGIN and never block a writer.
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE) else "BEGIN")
 
 
 def make_engine(url: str | None = None) -> Engine:
@@ -35,6 +45,7 @@ def make_engine(url: str | None = None) -> Engine:
         raise DatabaseError(f"cannot use database URL {resolved!r}: {exc}") from None
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _begin_immediate)
     try:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))

@@ -145,6 +145,11 @@ class IngestLog(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     file: Mapped[str] = mapped_column(Text, unique=True)
+    # The file on disk behind the input (path#line of a .jsonl belongs to path), with the size and
+    # modification time it had when read: an unchanged file is not read again.
+    source_file: Mapped[str | None] = mapped_column(Text, index=True)
+    file_size: Mapped[int | None] = mapped_column(BigInteger)
+    file_mtime_ns: Mapped[int | None] = mapped_column(BigInteger)
     status: Mapped[str] = mapped_column(String(16), index=True)  # ingested, duplicate, failed
     reason: Mapped[str | None] = mapped_column(Text)
     article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id", ondelete="SET NULL"), index=True)

@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, select, tuple_, update
+from sqlalchemy import Connection, Engine, Table, delete, func, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from .. import dedupe
 from ..pipeline import EXTRACTOR_VERSION
 from ..records import ArticleRecord, Place, ReadFailure
+from .engine import WRITE
 from .models import Article, ArticleBand, ArticleInitiative, IngestLog, Initiative, Locality, Metric, PlaceMention
 
 STATUSES = ("ingested", "duplicate", "unchanged", "failed")
@@ -29,6 +30,17 @@ class Outcome:
     reason: str | None = None
     article_id: int | None = None
     metrics: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One extraction result to store, with the file on disk it came from and that file's stamp."""
+
+    file: str
+    result: ArticleRecord | ReadFailure
+    source_file: str
+    size: int | None = None
+    mtime_ns: int | None = None
 
 
 def _insert_ignore(conn: Connection, table: Table, rows: list[dict[str, Any]], key: str) -> None:
@@ -44,16 +56,33 @@ def _now() -> datetime:
 
 
 class Store:
-    """Writes batches of (file, result) pairs; caches the ids of places and programmes."""
+    """Writes batches of results; caches the ids of places and programmes."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._locality_ids: dict[str, int] = {}
         self._initiative_ids: dict[str, int] = {}
 
-    def write_batch(self, items: list[tuple[str, ArticleRecord | ReadFailure]]) -> list[Outcome]:
+    def stamps(self, source_files: list[str]) -> dict[str, tuple[int | None, int | None, int]]:
+        """For files already stored: (size, mtime_ns, inputs logged from it) as last read.
+
+        Failed files are left out, so a re-run reads them again and reports them again."""
+        found: dict[str, tuple[int | None, int | None, int]] = {}
+        with self.engine.connect() as conn:
+            for i in range(0, len(source_files), 500):
+                chunk = source_files[i : i + 500]
+                rows = conn.execute(
+                    select(IngestLog.source_file, IngestLog.file_size, IngestLog.file_mtime_ns, func.count())
+                    .where(IngestLog.source_file.in_(chunk), IngestLog.status != "failed")
+                    .group_by(IngestLog.source_file, IngestLog.file_size, IngestLog.file_mtime_ns)
+                )
+                for source, size, mtime, n in rows:
+                    found[source] = (size, mtime, n) if source not in found else (None, None, found[source][2] + n)
+        return found
+
+    def write_batch(self, items: list[Item]) -> list[Outcome]:
         try:
-            with self.engine.begin() as conn:
+            with self.engine.connect().execution_options(**{WRITE: True}) as conn, conn.begin():
                 return self._write_all(conn, items)
         except Exception:
             # The transaction rolled back: ids cached during it may name rows that never landed.
@@ -61,35 +90,52 @@ class Store:
             self._initiative_ids.clear()
             raise
 
-    def _write_all(self, conn: Connection, items: list[tuple[str, ArticleRecord | ReadFailure]]) -> list[Outcome]:
+    def rewrite_batch(self, records: list[tuple[int, ArticleRecord]]) -> None:
+        """Replace stored articles' claims, programmes and places with a new extraction of them."""
+        with self.engine.connect().execution_options(**{WRITE: True}) as conn, conn.begin():
+            ids = [article_id for article_id, _ in records]
+            for table in (Metric, ArticleInitiative, PlaceMention):
+                conn.execute(delete(table).where(table.article_id.in_(ids)))
+            for article_id, rec in records:
+                conn.execute(update(Article).where(Article.id == article_id).values(
+                    locality_id=self._locality(conn, rec.locality_path), locality_method=rec.locality_method,
+                    extractor_version=EXTRACTOR_VERSION))
+                self._children(conn, article_id, rec)
+
+    def _write_all(self, conn: Connection, items: list[Item]) -> list[Outcome]:
         logged = {
             row.file: row
             for row in conn.execute(
                 select(IngestLog.file, IngestLog.status, IngestLog.reason, IngestLog.content_hash, IngestLog.article_id)
-                .where(IngestLog.file.in_([f for f, _ in items]))
+                .where(IngestLog.file.in_([item.file for item in items]))
             )
         }
-        return [self._write_one(conn, file, result, logged.get(file)) for file, result in items]
+        return [self._write_one(conn, item, logged.get(item.file)) for item in items]
 
-    def _write_one(self, conn: Connection, file: str, result: ArticleRecord | ReadFailure, logged: Any) -> Outcome:
+    def _write_one(self, conn: Connection, item: Item, logged: Any) -> Outcome:
+        result = item.result
         if isinstance(result, ReadFailure):
             if logged is not None and logged.status == "failed" and logged.reason == result.reason:
-                return Outcome(file, "unchanged", result.reason)
-            self._log(conn, file, "failed", result.reason, None, None, logged)
-            return Outcome(file, "failed", result.reason)
+                self._log(conn, item, "failed", result.reason, None, None, logged)
+                return Outcome(item.file, "unchanged", result.reason)
+            self._log(conn, item, "failed", result.reason, None, None, logged)
+            return Outcome(item.file, "failed", result.reason)
         if logged is not None and logged.content_hash == result.content_hash and logged.article_id is not None:
-            return Outcome(file, "unchanged", None, logged.article_id)
-        article_id, created = self._article(conn, file, result)
+            self._log(conn, item, logged.status, None, logged.article_id, result.content_hash, logged)
+            return Outcome(item.file, "unchanged", None, logged.article_id)
+        article_id, created = self._article(conn, item.file, result)
         status = "ingested" if created else "duplicate"
-        self._log(conn, file, status, None, article_id, result.content_hash, logged)
-        return Outcome(file, status, None, article_id, len(result.metrics) if created else 0)
+        self._log(conn, item, status, None, article_id, result.content_hash, logged)
+        return Outcome(item.file, status, None, article_id, len(result.metrics) if created else 0)
 
-    def _log(self, conn: Connection, file: str, status: str, reason: str | None, article_id: int | None,
+    def _log(self, conn: Connection, item: Item, status: str, reason: str | None, article_id: int | None,
              content_hash: str | None, logged: Any) -> None:
-        values = {"status": status, "reason": reason, "article_id": article_id, "content_hash": content_hash, "seen_at": _now()}
+        values = {"status": status, "reason": reason, "article_id": article_id, "content_hash": content_hash,
+                  "source_file": item.source_file, "file_size": item.size, "file_mtime_ns": item.mtime_ns,
+                  "seen_at": _now()}
         if logged is None:
-            _insert_ignore(conn, IngestLog.__table__, [{"file": file, **values}], "file")
-        conn.execute(update(IngestLog).where(IngestLog.file == file).values(**values))
+            _insert_ignore(conn, IngestLog.__table__, [{"file": item.file, **values}], "file")
+        conn.execute(update(IngestLog).where(IngestLog.file == item.file).values(**values))
 
     def _article(self, conn: Connection, file: str, rec: ArticleRecord) -> tuple[int, bool]:
         """(article id, created?) — an article whose body is already stored is not stored again."""

@@ -1,0 +1,72 @@
+"""Re-extraction from stored bodies: after the rules change, bring every article up to date
+without the original files (the article's cleaned body and metadata are in the database)."""
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable, Iterator
+
+from sqlalchemy import Engine, func, select
+
+from .db.models import Article
+from .db.store import Store
+from .pipeline import EXTRACTOR_VERSION, reanalyse
+from .records import ArticleMeta, ArticleRecord, CleanText
+
+BATCH_SIZE = 200
+
+Row = tuple[int, str, ArticleMeta, CleanText]
+
+
+def _rows(engine: Engine, only_outdated: bool) -> Iterator[list[Row]]:
+    """Stored articles in id order, a batch at a time (keyset paging: memory stays flat)."""
+    last = 0
+    while True:
+        t = Article.__table__.c
+        query = (select(t.id, t.body, t.title, t.published, t.source, t.publisher, t.author, t.url, t.script,
+                        t.converted, t.pinyin_stripped, t.garbled)
+                 .where(t.id > last).order_by(t.id).limit(BATCH_SIZE))
+        if only_outdated:
+            query = query.where(Article.extractor_version != EXTRACTOR_VERSION)
+        with engine.connect() as conn:
+            batch = [
+                (a.id, a.body,
+                 ArticleMeta(a.title, a.published.isoformat() if a.published else None, a.source, a.publisher, a.author, a.url),
+                 CleanText(a.body, a.title, [], a.script, a.converted, a.pinyin_stripped, a.garbled))
+                for a in conn.execute(query)
+            ]
+        if not batch:
+            return
+        yield batch
+        last = batch[-1][0]
+
+
+def _reanalyse(row: Row) -> tuple[int, ArticleRecord]:
+    article_id, body, meta, flags = row
+    return article_id, reanalyse(body, meta, flags)
+
+
+def count(engine: Engine, only_outdated: bool) -> int:
+    query = select(func.count()).select_from(Article)
+    if only_outdated:
+        query = query.where(Article.extractor_version != EXTRACTOR_VERSION)
+    with engine.connect() as conn:
+        return conn.scalar(query) or 0
+
+
+def reextract(engine: Engine, workers: int = 1, only_outdated: bool = True,
+              progress: Callable[[int, int], None] | None = None) -> int:
+    """Re-run extraction on stored articles (by default those of an older extractor version)."""
+    store = Store(engine)
+    total, done = count(engine, only_outdated), 0
+    pool = multiprocessing.get_context("forkserver").Pool(workers) if workers > 1 else None
+    try:
+        for batch in _rows(engine, only_outdated):
+            results = pool.map(_reanalyse, batch, chunksize=8) if pool else list(map(_reanalyse, batch))
+            store.rewrite_batch(results)
+            done += len(results)
+            if progress:
+                progress(done, total)
+    finally:
+        if pool:
+            pool.close()
+    return done
