@@ -1,0 +1,4 @@
+"""`python -m extractor` is the `extractor` command."""
+from .cli import app
+
+app()
