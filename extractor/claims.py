@@ -42,8 +42,10 @@ class _Phrases:
     self_counting: frozenset[str]
     classifiers: frozenset[str]
     pivot_verbs: frozenset[str]
+    change_verbs: frozenset[str]
     function_word: regex.Pattern[str]
     period: regex.Pattern[str]
+    period_end: regex.Pattern[str]  # a time phrase closing the text before a figure (由2019年的)
 
 
 @cache
@@ -69,8 +71,10 @@ def phrases() -> _Phrases:
         self_counting=frozenset(p["self_counting_units"]),
         classifiers=frozenset(p["classifiers"]),
         pivot_verbs=frozenset(p["pivot_verbs"]),
+        change_verbs=frozenset(p["change_verbs"]),
         function_word=regex.compile(lexicon.alternation(p["stops_after"])),
         period=regex.compile(periods),
+        period_end=regex.compile(f"(?:{periods})的?$"),
     )
 
 
@@ -83,7 +87,7 @@ def _following_phrase(text: str, pos: int, end: int, classifier: bool) -> tuple[
     ph = phrases()
     if text.startswith("的", pos) and not ph.stop_after.match(text, pos + 1):
         pos += 1
-    elif (ph.function_word if classifier else ph.stop_after).match(text, pos):
+    elif not ph.noun.match(text, pos) and (ph.function_word if classifier else ph.stop_after).match(text, pos):
         # 1个已建成的党建示范点: skip a short relative clause ending in 的.
         of = text.find("的", pos, min(end, pos + _OF_WINDOW))
         if of < 0 or any(c in _CLAUSE_BREAK for c in text[pos:of]):
@@ -174,8 +178,9 @@ def _split_verb(chunk: str, clause: str) -> tuple[str, str | None]:
             continue  # 销售收入: the verb is part of the measured noun
         if len(rest) >= 2:
             return rest, v.group()
-        if not rest and len(v.group()) == 1:
-            return "", v.group()  # 党员分3批次: a one-character verb names no activity
+        if not rest and (len(v.group()) == 1 or v.group() in ph.change_verbs):
+            # 党员分3批次, 增加到1.5万元: the verb names no activity; what is counted went before.
+            return "", v.group()
         if not rest:
             # The clause ends in an activity (开展政治学习200余次): it is what is counted,
             # with whatever stands between it and the verb before it.
@@ -195,7 +200,8 @@ def _peel(chunk: str) -> tuple[str, str | None]:
     ph = phrases()
     link = None
     # 覆盖率已经达到98%, 非公企业中已有: peel link verbs, adverbs and place words off the end.
-    while m := ph.link_end.search(chunk) or ph.adverb_end.search(chunk) or (len(chunk) > 2 and ph.trailing.search(chunk)):
+    while m := (ph.link_end.search(chunk) or ph.adverb_end.search(chunk) or ph.period_end.search(chunk)
+                or (len(chunk) > 2 and ph.trailing.search(chunk))):
         if link is None and m.re is ph.link_end:
             link = m.group()
         chunk = chunk[: m.start()]
