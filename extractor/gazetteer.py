@@ -177,7 +177,8 @@ class Gazetteer:
             if pinyin and short_stem(name) not in self._lex.short_stop:
                 self._pinyin[pinyin].append(code)
         self._surfaces = self._build_surfaces()
-        self._lengths = _lengths_by_first_char(self._surfaces)
+        self._index = _SurfaceIndex(self._surfaces)
+        self._ancestry: dict[str, tuple[str, ...]] = {}  # filled as codes are asked about
 
     # -- lookup ---------------------------------------------------------------------------------
 
@@ -201,12 +202,18 @@ class Gazetteer:
 
     def _ancestors(self, code: str) -> tuple[str, ...]:
         """Codes above `code`, province first."""
+        known = self._ancestry.get(code)
+        if known is not None:
+            return known
         out: list[str] = []
         parent = self._parent(code)
         while parent:
             out.append(parent)
             parent = self._parent(parent)
-        return tuple(reversed(out))
+        known = tuple(reversed(out))
+        if code in self._names:  # remembered for divisions only: callers may ask about any string
+            self._ancestry[code] = known
+        return known
 
     # -- the surface index ----------------------------------------------------------------------
 
@@ -235,29 +242,41 @@ class Gazetteer:
 
     def _find_all(self, texts: Sequence[tuple[str, str]]) -> tuple[list[_Found], set[str]]:
         """Mentions in all of an article's texts, and the divisions the article clearly names."""
-        first = [h for _, t in texts for h in self._hits(t, {})]
-        aliases = self._aliases(first)
-        found = [_Found(src, t, h) for src, t in texts for h in self._hits(t, aliases)]
+        spans = [self._index.spans(t) for _, t in texts]  # both passes look for the same names
+        first = [self._hits(t, {}, sp) for (_, t), sp in zip(texts, spans)]
+        aliases = self._aliases(h for hits in first for h in hits)
+        found: list[_Found] = []
+        for (src, t), sp, hits in zip(texts, spans, first):
+            if any(a in t for a in aliases):  # else the aliases change nothing in this text
+                hits = self._hits(t, aliases, sp)
+            found += [_Found(src, t, h) for h in hits]
         attested = {c for f in found for c in f.hit.named}
         attested |= {f.hit.codes[0] for f in found if len(f.hit.codes) == 1 and self._is_outlet(f)}
         return [f for f in found if self._plausible(f, attested)], attested
 
-    def _hits(self, text: str, aliases: Mapping[str, tuple[tuple[str, str], ...]]) -> list[_Hit]:
-        hits = [h for h in self._scan(text, aliases) if self._fits_context(text, h)]
+    def _hits(self, text: str, aliases: Mapping[str, tuple[tuple[str, str], ...]],
+              spans: Iterable[tuple[int, int]] | None = None) -> list[_Hit]:
+        hits = [h for h in self._scan(text, aliases, spans) if self._fits_context(text, h)]
         return [h for h in self._chain(hits) if h.kind == "chain" or self._stands_alone(text, h)]
 
-    def _scan(self, text: str, aliases: Mapping[str, tuple[tuple[str, str], ...]]) -> list[_Hit]:
-        """Longest matches first, then leftmost, without overlaps."""
-        alias_lengths = _lengths_by_first_char(aliases)
+    def _scan(self, text: str, aliases: Mapping[str, tuple[tuple[str, str], ...]],
+              spans: Iterable[tuple[int, int]] | None = None) -> list[_Hit]:
+        """Longest matches first, then leftmost, without overlaps.
+
+        Candidates are every occurrence of a surface (`spans`, from the index) or of an alias; an alias
+        takes precedence over a surface spelled the same."""
+        candidates = set(self._index.spans(text) if spans is None else spans)
+        for alias in aliases:
+            i = text.find(alias)
+            while i >= 0:
+                candidates.add((i, i + len(alias)))
+                i = text.find(alias, i + 1)
         found = []
-        for i, ch in enumerate(text):
-            for n in (*alias_lengths.get(ch, ()), *self._lengths.get(ch, ())):
-                if i + n > len(text):
-                    continue
-                surface = text[i : i + n]
-                entries = aliases.get(surface) or self._surfaces.get(surface)
-                if entries:
-                    found.append((i, i + n, entries))
+        for start, end in candidates:
+            surface = text[start:end]
+            entries = aliases.get(surface) or self._surfaces.get(surface)
+            if entries:
+                found.append((start, end, entries))
         found.sort(key=lambda f: (f[0] - f[1], f[0]))
         taken = bytearray(len(text))
         hits = []
@@ -354,14 +373,16 @@ class Gazetteer:
         texts = [("title", title or ""), ("body", body), *(("context", c) for c in context)]
         found, attested = self._find_all(texts)
         found += [_Found("url", url or "", h) for h in self._url_hits(url)]
+        # what each mention could be, for settling the ambiguous ones by the others
+        support = [(o, _CodeSets.of(o.hit.codes)) for o in found] if any(len(o.hit.codes) > 1 for o in found) else []
         for f in found:
-            f.resolution = self._decide(f, found, attested)
+            f.resolution = self._decide(f, support, attested)
             f.weight, f.strong = self._weigh(f, attested)
         self._mark_lead(found)
         primary = self._primary(found, texts)
         return primary, [(f.hit.mention(f.source), f.resolution) for f in found]
 
-    def _decide(self, f: _Found, found: list[_Found], attested: set[str]) -> Resolution:
+    def _decide(self, f: _Found, support: list[tuple[_Found, _CodeSets]], attested: set[str]) -> Resolution:
         codes = f.hit.codes
         if len(codes) == 1:
             return Resolution(self.get(codes[0]), "parent-in-text" if f.hit.narrowed else "unique")
@@ -371,7 +392,7 @@ class Gazetteer:
                 return Resolution(self.get(named[0]), "co-mention")
             codes = named or codes
         for method, sources in (("co-mention", ("title", "body")), ("outlet-name", ("context",)), ("url", ("url",))):
-            others = [o.hit.codes for o in found if o.source in sources and o is not f]
+            others = [sets for o, sets in support if o.source in sources and o is not f]
             best = _best_supported(codes, others)
             if best:
                 return Resolution(self.get(best), method)
@@ -482,26 +503,96 @@ class _SupportTree:
         return node
 
 
-def _nested(a: str, b: str) -> bool:
-    """Same division, or one inside the other: codes nest by prefix."""
-    return a.startswith(b) or b.startswith(a)
+_PREFIX_SLICES = tuple(slice(n) for n in LEVELS)
 
 
-def _best_supported(codes: Sequence[str], others: list[tuple[str, ...]]) -> str | None:
+def _prefixes(code: str) -> frozenset[str]:
+    """The codes a code starts with, itself included: 430121 → 43, 4301, 430121."""
+    return frozenset(map(code.__getitem__, _PREFIX_SLICES))
+
+
+@dataclass(frozen=True, slots=True)
+class _CodeSets:
+    """A mention's candidate codes, arranged to test quickly whether a code nests with any of them:
+    `code in prefixes` when the code is a candidate or above one, `not _prefixes(code).isdisjoint(codes)`
+    when a candidate is above the code."""
+
+    codes: frozenset[str]
+    prefixes: frozenset[str]  # every prefix of every candidate, the candidates included
+    size: int
+
+    @staticmethod
+    def of(codes: tuple[str, ...]) -> _CodeSets:
+        return _CodeSets(frozenset(codes), frozenset().union(*map(_prefixes, codes)), len(codes))
+
+
+def _best_supported(codes: Sequence[str], others: list[_CodeSets]) -> str | None:
     """The candidate most related to the other mentions (as parent, child or same), if one leads.
     An ambiguous mention counts as a fraction, split over its candidates."""
-    scores = {c: sum(any(_nested(c, o) for o in other) / len(other) for other in others) for c in codes}
+    scores = {}
+    for c in codes:
+        above = _prefixes(c)  # same division, or one inside the other: codes nest by prefix
+        scores[c] = sum((c in o.prefixes or not above.isdisjoint(o.codes)) / o.size for o in others)
     ranked = sorted(scores.values(), reverse=True)
     if ranked[0] > 0 and (len(ranked) == 1 or ranked[0] > ranked[1]):
         return max(scores, key=scores.__getitem__)
     return None
 
 
-def _lengths_by_first_char(surfaces: Iterable[str]) -> dict[str, tuple[int, ...]]:
-    lengths: dict[str, set[int]] = defaultdict(set)
-    for s in surfaces:
-        lengths[s[0]].add(len(s))
-    return {ch: tuple(sorted(ns, reverse=True)) for ch, ns in lengths.items()}
+class _SurfaceIndex:
+    """Every occurrence of every surface in a text, without trying every length at every position.
+
+    Full names end in one of a few characters (镇 乡 道 县 区 市 州 旗 ...).  A character-class regex
+    finds those in the text, and a table of the surfaces' last two characters gives the lengths worth
+    checking there; short forms that end in such a character (杭州, 藁城) are found the same way.  The
+    other surfaces, short forms such as 台山, are found from their start: a regex finds each character
+    that could start one followed by a character that could come second, and a table of first two
+    characters gives the lengths to check.  Both regexes are plain character classes, so they compile
+    in milliseconds and scan in C; Python only looks at the few places they stop."""
+
+    def __init__(self, surfaces: Mapping[str, tuple[tuple[str, str], ...]]) -> None:
+        self._surfaces = surfaces
+        ends = {s[-1] for s, entries in surfaces.items() if entries[0][1] == "full"}
+        self._singles = frozenset(s for s in surfaces if len(s) == 1)  # none in the NBS data
+        ends |= self._singles
+        self._by_start = frozenset(s for s in surfaces if s[-1] not in ends)  # found from their start
+        by_tail: dict[str, set[int]] = defaultdict(set)
+        by_head: dict[str, set[int]] = defaultdict(set)
+        for s in surfaces:
+            if s in self._by_start:
+                by_head[s[:2]].add(len(s))
+            elif len(s) > 1:
+                by_tail[s[-2:]].add(len(s))
+        self._by_tail = {k: tuple(sorted(v)) for k, v in by_tail.items()}
+        self._by_head = {k: tuple(sorted(v)) for k, v in by_head.items()}
+        self._tail_re = re.compile(_char_class(ends)) if ends else None
+        firsts, seconds = _char_class(h[0] for h in by_head), _char_class(h[1] for h in by_head)
+        self._head_re = re.compile(f"{firsts}(?={seconds})") if by_head else None
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """(start, end) of every occurrence of a surface, overlapping ones included, each once, in no order."""
+        surfaces, out = self._surfaces, []
+        if self._tail_re:
+            by_tail = self._by_tail
+            for m in self._tail_re.finditer(text, 1):  # a match at 0 can only end a one-character surface
+                end = m.end()
+                for n in by_tail.get(text[end - 2 : end], ()):
+                    if n <= end and text[end - n : end] in surfaces:
+                        out.append((end - n, end))
+            if self._singles:
+                out += [m.span() for m in self._tail_re.finditer(text) if m.group() in self._singles]
+        if self._head_re:
+            by_head, by_start, size = self._by_head, self._by_start, len(text)
+            for m in self._head_re.finditer(text):
+                start = m.start()
+                for n in by_head.get(text[start : start + 2], ()):
+                    if start + n <= size and text[start : start + n] in by_start:
+                        out.append((start, start + n))
+        return out
+
+
+def _char_class(chars: Iterable[str]) -> str:
+    return "[" + "".join(re.escape(c) for c in sorted(set(chars))) + "]"
 
 
 def _read_rows(path: Path) -> Iterable[tuple[str, str, str]]:

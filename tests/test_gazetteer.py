@@ -168,3 +168,41 @@ def test_ambiguous_town_left_unresolved(gz, body, name, count):
     assert primary.division is None and primary.method == "unresolved"
     assert {d.name for d in primary.candidates} == {name} and len(primary.candidates) == count
     assert all(r.division is None for _, r in mentions)
+
+
+# -- the surface index -----------------------------------------------------------------------------
+
+def _every_occurrence(surfaces, text: str) -> list[tuple[int, int]]:
+    """What the index must find: every length at every position, the slow way."""
+    longest = max(map(len, surfaces))
+    return [(i, i + n) for i in range(len(text)) for n in range(1, longest + 1)
+            if i + n <= len(text) and text[i : i + n] in surfaces]
+
+
+INDEX_TEXTS = [t for t, _ in MENTIONS] + NOT_PLACES + [
+    "湖南省长沙市长沙县路口镇与广东省江门市台山市斗山镇、杭州、藁城，恩施州和江华县",
+    "镇乡道县区市州旗",  # suffixes alone
+    "清河县金城乡杭锦旗",  # a full name that shares its first two characters with a short form
+    "台山",  # a whole text that is one short form
+    "",
+]
+
+
+@pytest.mark.parametrize("text", INDEX_TEXTS)
+def test_index_finds_every_occurrence(gz, text):
+    assert sorted(gz._index.spans(text)) == _every_occurrence(gz._surfaces, text)
+
+
+def test_index_finds_every_surface(gz):
+    for surface in gz._surfaces:
+        assert (1, 1 + len(surface)) in gz._index.spans(f"在{surface}的")
+
+
+def test_index_with_one_character_and_overlapping_surfaces():
+    from extractor.gazetteer import _SurfaceIndex
+
+    surfaces = {s: (("1", kind),) for s, kind in
+                [("京", "full"), ("北京市", "full"), ("京津", "short"), ("津冀", "short"), ("北京", "short")]}
+    index = _SurfaceIndex(surfaces)
+    for text in ("北京市京津冀", "京", "京京", "津冀北京"):
+        assert sorted(index.spans(text)) == _every_occurrence(surfaces, text)
