@@ -68,12 +68,13 @@ def rules() -> _Rules:
         (?:(?P<low>\d+(?:\.\d+)?)\s?[-—–~～至到])?          # the low end of a range: 2—3个
         (?:
             百分之(?P<pct>\d+(?:\.\d+)?|[{cn}点]+)          # 百分之十五
+          | (?P<tenths>[一二三四五六七八九])成(?![立员为效果绩本都功熟群长就型])  # 八成以上: 80%
           | (?P<ar>\d{{1,3}}(?:,\d{{3}})+(?!\d)|\d+(?:\.\d+)?)\s?(?P<armult>(?:[十百千]?[万亿])|[百千])?
           | (?P<cn>[{cn}]+)
         )
         (?P<ins>{words("inside")})?                       # 140余场次, 五百余万元
         (?P<mult>(?<=[余多来])[万亿])?                      # the 万 of 五百余万元
-        (?(pct)|\s?(?P<unit>{lexicon.alternation(unit_class)}))
+        (?(pct)|(?(tenths)|\s?(?P<unit>{lexicon.alternation(unit_class)})))
         (?P<post>{words("after")})?                       # 以上, 左右
         """,
         regex.VERBOSE,
@@ -125,6 +126,8 @@ def slogan_spans(text: str) -> list[tuple[int, int, str]]:
 def _numeral(m: regex.Match[str]) -> Numeral | None:
     if m["pct"]:
         return parse_percent_words(m["pct"])
+    if m["tenths"]:
+        return Numeral(parse_chinese(m["tenths"]).value * 10, False, False)  # type: ignore[union-attr]
     if m["low"]:
         value = parse_arabic(m["low"], m["armult"] or "")  # a range counts as its low end, approx
     elif m["ar"]:
@@ -147,7 +150,8 @@ def _qualifier(m: regex.Match[str], text: str, num: Numeral, r: _Rules, pre: str
 
 
 def _excluded(m: regex.Match[str], text: str, spans: list[tuple[int, int, str]], r: _Rules) -> bool:
-    num_start = m.start("low") if m["low"] else m.start("pct") - 3 if m["pct"] else m.start("ar") if m["ar"] else m.start("cn")
+    num_start = (m.start("low") if m["low"] else m.start("pct") - 3 if m["pct"] else m.start("tenths") if m["tenths"]
+                 else m.start("ar") if m["ar"] else m.start("cn"))
     before = text[max(0, num_start - 4) : num_start]
     unit = m["unit"] or ""
     if before.endswith(("第", "+", "No.", "NO.")) or text[m.end() : m.end() + 1] == "+":
@@ -156,14 +160,13 @@ def _excluded(m: regex.Match[str], text: str, spans: list[tuple[int, int, str]],
         return True  # 14部门, 一个人: the unit character begins another word
     if _inside(num_start, spans, "《〈"):
         return True  # document titles
-    if m["cn"] is not None:
-        if m["cn"] == "一" and not m["mult"]:
-            return True  # a bare 一 is "a / once", not a count (GUIDE.md: optional at most)
-        if unit in r.arabic_only or before.endswith(r.prefix_blocks) or _inside(num_start, spans):
-            return True
-        if text[m.end("unit") : m.end("unit") + len(unit)] == unit:
-            return True  # 一个个, 一次次: reduplication is rhetoric
-    return False
+    if m["cn"] is None and m["tenths"] is None:
+        return False
+    if (m["cn"] or m["tenths"]) == "一" and not m["mult"]:
+        return True  # a bare 一 is "a / once", not a count (GUIDE.md: optional at most)
+    if unit in r.arabic_only or before.endswith(r.prefix_blocks) or _inside(num_start, spans):
+        return True
+    return bool(unit) and text[m.end("unit") : m.end("unit") + len(unit)] == unit  # 一个个: rhetoric
 
 
 def find_quantities(text: str) -> list[Quantity]:
