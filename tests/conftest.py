@@ -4,6 +4,9 @@ from pathlib import Path
 
 import pytest
 
+# The PostgreSQL server fixtures (a throwaway server when EXTRACTOR_TEST_PG names none).
+pytest_plugins = ("tests.pg",)
+
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 

@@ -7,11 +7,13 @@ the unique constraints (INSERT … ON CONFLICT DO NOTHING), not by locks.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, delete, func, select, tuple_, update
+from sqlalchemy import Connection, Engine, Table, delete, func, select, text, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from .. import dedupe
@@ -21,6 +23,7 @@ from .engine import WRITE
 from .models import Article, ArticleBand, ArticleInitiative, IngestLog, Initiative, Locality, Metric, PlaceMention
 
 STATUSES = ("ingested", "duplicate", "unchanged", "failed")
+_WRITER_LOCK = 0x65787472  # the advisory lock key of extractor's writers ("extr")
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +66,19 @@ class Store:
         self._locality_ids: dict[str, int] = {}
         self._initiative_ids: dict[str, int] = {}
 
+    @contextmanager
+    def _writing(self) -> Iterator[Connection]:
+        """A write transaction that holds the database's writer lock until it commits.
+
+        Writers take turns, so each reads the ingest log and the articles as the one before it
+        left them: two ingests at once neither deadlock nor log a file as a duplicate of itself.
+        SQLite gets this from BEGIN IMMEDIATE (engine.py); PostgreSQL from an advisory lock.
+        """
+        with self.engine.connect().execution_options(**{WRITE: True}) as conn, conn.begin():
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _WRITER_LOCK})
+            yield conn
+
     def stamps(self, source_files: list[str]) -> dict[str, tuple[int | None, int | None, int]]:
         """For files already stored: (size, mtime_ns, inputs logged from it) as last read.
 
@@ -82,7 +98,7 @@ class Store:
 
     def write_batch(self, items: list[Item]) -> list[Outcome]:
         try:
-            with self.engine.connect().execution_options(**{WRITE: True}) as conn, conn.begin():
+            with self._writing() as conn:
                 return self._write_all(conn, items)
         except Exception:
             # The transaction rolled back: ids cached during it may name rows that never landed.
@@ -92,7 +108,7 @@ class Store:
 
     def rewrite_batch(self, records: list[tuple[int, ArticleRecord]]) -> None:
         """Replace stored articles' claims, programmes and places with a new extraction of them."""
-        with self.engine.connect().execution_options(**{WRITE: True}) as conn, conn.begin():
+        with self._writing() as conn:
             ids = [article_id for article_id, _ in records]
             for table in (Metric, ArticleInitiative, PlaceMention):
                 conn.execute(delete(table).where(table.article_id.in_(ids)))
