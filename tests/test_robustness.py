@@ -320,17 +320,22 @@ def two_writers(request: pytest.FixtureRequest, corpus: Corpus, tmp_path_factory
         y = next(f for f in corpus.files if Path(f).name.startswith("004_"))  # 安徽省 长丰县
         first = [x, y] + [f for f in corpus.files[: 2 * n // 3] if f not in (x, y)]
         second = [y, x] + [f for f in corpus.files[n // 3:] if f not in (x, y)]
-        with _gate(url) as open_gate:
-            procs = [ingest_proc(url, part) for part in (first, second)]
-            try:
-                open_gate(procs)
-                errs = [proc.communicate(timeout=120)[1] for proc in procs]
-            finally:
-                for proc in procs:
-                    if proc.poll() is None:
-                        proc.kill()
-                        proc.wait()
-        yield Writers(url, [(proc.returncode, err) for proc, err in zip(procs, errs)])
+        yield Writers(url, _run_gated(url, [first, second], timeout=120))
+
+
+def _run_gated(url: str, parts: list[list[str]], timeout: float) -> list[tuple[int, str]]:
+    """Run one `extractor ingest` per part through the gate; (exit code, stderr) of each."""
+    with _gate(url) as open_gate:
+        procs = [ingest_proc(url, part) for part in parts]
+        try:
+            open_gate(procs)
+            errs = [proc.communicate(timeout=timeout)[1] for proc in procs]
+        finally:
+            for proc in procs:
+                if proc.poll() is None:
+                    proc.kill()
+                    proc.wait()
+    return [(proc.returncode, err) for proc, err in zip(procs, errs)]
 
 
 def _both_succeeded(results: list[tuple[int, str]]) -> None:
@@ -353,17 +358,7 @@ def test_same_file_from_two_writers_at_once_is_logged_ingested(url: str, corpus:
     file = corpus.files[0]
     upgrade(engine := make_engine(url))
     engine.dispose()
-    with _gate(url) as open_gate:
-        procs = [ingest_proc(url, [file]) for _ in range(2)]
-        try:
-            open_gate(procs)
-            errs = [proc.communicate(timeout=60)[1] for proc in procs]
-        finally:
-            for proc in procs:
-                if proc.poll() is None:
-                    proc.kill()
-                    proc.wait()
-    _both_succeeded([(proc.returncode, err) for proc, err in zip(procs, errs)])
+    _both_succeeded(_run_gated(url, [[file], [file]], timeout=60))
     with _query(url) as q:
         assert q("SELECT file FROM articles") == [(file,)]
         assert q("SELECT file, status FROM ingest_log") == [(file, "ingested")]
