@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
@@ -107,3 +108,14 @@ def test_programmes_are_one_row_across_articles(db_url: str) -> None:
     assert (row[0], row[1]) == ("三会一课", 3)
     assert str(row[2]).startswith("2022-06-07") and str(row[3]).startswith("2024-07-16")
     assert tuple(red_goose) == ("红雁领航", "工程")
+
+
+def test_repost_in_the_same_batch_links_to_its_original(db_url: str, tmp_path: Path) -> None:
+    repost = _repost_of_seed_000(tmp_path)
+    original = tmp_path / "repost" / "original.txt"
+    shutil.copy(SEEDS / "000_e78e95ea709d0ece.txt", original)
+    runner.invoke(app, ["ingest", str(original), str(repost), "--db", db_url])
+    with create_engine(db_url).connect() as conn:
+        rows = dict(conn.execute(text(
+            "SELECT a.file, o.file FROM articles a LEFT JOIN articles o ON o.id = a.canonical_id")).all())
+    assert rows == {str(original): None, str(repost): str(original)}

@@ -1,8 +1,10 @@
-"""Writing extraction results: one transaction per batch, Core inserts, nothing lost.
+"""Writing extraction results: one transaction per batch, nothing lost.
 
 Every input gets a row in ingest_log. An article is identified by its content hash, so a
-second copy of the same text (or a re-run) adds nothing; concurrent writers are kept apart by
-the unique constraints (INSERT … ON CONFLICT DO NOTHING), not by locks.
+second copy of the same text (or a re-run) adds nothing. A batch is written with a fixed number
+of statements whatever its size (one executemany per table), which keeps a remote PostgreSQL
+server from costing a round trip per claim. Writers take turns (see Store._writing) and the
+unique constraints (INSERT … ON CONFLICT DO NOTHING) keep every article, place and programme once.
 """
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, delete, func, select, text, tuple_, update
+from sqlalchemy import Connection, Engine, Table, bindparam, delete, func, select, text, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from .. import dedupe
@@ -74,10 +76,16 @@ class Store:
         left them: two ingests at once neither deadlock nor log a file as a duplicate of itself.
         SQLite gets this from BEGIN IMMEDIATE (engine.py); PostgreSQL from an advisory lock.
         """
-        with self.engine.connect().execution_options(**{WRITE: True}) as conn, conn.begin():
-            if conn.dialect.name == "postgresql":
-                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _WRITER_LOCK})
-            yield conn
+        try:
+            with self.engine.connect().execution_options(**{WRITE: True}) as conn, conn.begin():
+                if conn.dialect.name == "postgresql":
+                    conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _WRITER_LOCK})
+                yield conn
+        except Exception:
+            # The transaction rolled back: ids cached during it may name rows that never landed.
+            self._locality_ids.clear()
+            self._initiative_ids.clear()
+            raise
 
     def stamps(self, source_files: list[str]) -> dict[str, tuple[int | None, int | None, int]]:
         """For files already stored: (size, mtime_ns, inputs logged from it) as last read.
@@ -97,14 +105,18 @@ class Store:
         return found
 
     def write_batch(self, items: list[Item]) -> list[Outcome]:
-        try:
-            with self._writing() as conn:
-                return self._write_all(conn, items)
-        except Exception:
-            # The transaction rolled back: ids cached during it may name rows that never landed.
-            self._locality_ids.clear()
-            self._initiative_ids.clear()
-            raise
+        """Store a batch in one transaction; an Outcome for every item, in order."""
+        with self._writing() as conn:
+            logged = {
+                row.file: row
+                for row in conn.execute(
+                    select(IngestLog.file, IngestLog.status, IngestLog.reason, IngestLog.content_hash, IngestLog.article_id)
+                    .where(IngestLog.file.in_([item.file for item in items]))
+                )
+            }
+            outcomes = self._articles(conn, items, logged)
+            self._log(conn, items, outcomes, logged)
+        return outcomes
 
     def rewrite_batch(self, records: list[tuple[int, ArticleRecord]]) -> None:
         """Replace stored articles' claims, programmes and places with a new extraction of them."""
@@ -112,55 +124,71 @@ class Store:
             ids = [article_id for article_id, _ in records]
             for table in (Metric, ArticleInitiative, PlaceMention):
                 conn.execute(delete(table).where(table.article_id.in_(ids)))
-            for article_id, rec in records:
-                conn.execute(update(Article).where(Article.id == article_id).values(
-                    locality_id=self._locality(conn, rec.locality_path), locality_method=rec.locality_method,
-                    extractor_version=EXTRACTOR_VERSION))
-                self._children(conn, article_id, rec)
-
-    def _write_all(self, conn: Connection, items: list[Item]) -> list[Outcome]:
-        logged = {
-            row.file: row
-            for row in conn.execute(
-                select(IngestLog.file, IngestLog.status, IngestLog.reason, IngestLog.content_hash, IngestLog.article_id)
-                .where(IngestLog.file.in_([item.file for item in items]))
+            self._ensure_places(conn, [rec for _, rec in records])
+            conn.execute(
+                update(Article).where(Article.id == bindparam("article_id")).values(
+                    locality_id=bindparam("locality_id"), locality_method=bindparam("locality_method"),
+                    extractor_version=EXTRACTOR_VERSION),
+                [{"article_id": article_id, "locality_id": self._place_id(rec.locality_path),
+                  "locality_method": rec.locality_method} for article_id, rec in records],
             )
-        }
-        return [self._write_one(conn, item, logged.get(item.file)) for item in items]
+            self._children(conn, records)
 
-    def _write_one(self, conn: Connection, item: Item, logged: Any) -> Outcome:
-        result = item.result
-        if isinstance(result, ReadFailure):
-            if logged is not None and logged.status == "failed" and logged.reason == result.reason:
-                self._log(conn, item, "failed", result.reason, None, None, logged)
-                return Outcome(item.file, "unchanged", result.reason)
-            self._log(conn, item, "failed", result.reason, None, None, logged)
-            return Outcome(item.file, "failed", result.reason)
-        if logged is not None and logged.content_hash == result.content_hash and logged.article_id is not None:
-            self._log(conn, item, logged.status, None, logged.article_id, result.content_hash, logged)
-            return Outcome(item.file, "unchanged", None, logged.article_id)
-        article_id, created = self._article(conn, item.file, result)
-        status = "ingested" if created else "duplicate"
-        self._log(conn, item, status, None, article_id, result.content_hash, logged)
-        return Outcome(item.file, status, None, article_id, len(result.metrics) if created else 0)
+    # -- articles -------------------------------------------------------------------------------
 
-    def _log(self, conn: Connection, item: Item, status: str, reason: str | None, article_id: int | None,
-             content_hash: str | None, logged: Any) -> None:
-        values = {"status": status, "reason": reason, "article_id": article_id, "content_hash": content_hash,
-                  "source_file": item.source_file, "file_size": item.size, "file_mtime_ns": item.mtime_ns,
-                  "seen_at": _now()}
-        if logged is None:
-            _insert_ignore(conn, IngestLog.__table__, [{"file": item.file, **values}], "file")
-        conn.execute(update(IngestLog).where(IngestLog.file == item.file).values(**values))
+    def _articles(self, conn: Connection, items: list[Item], logged: dict[str, Any]) -> list[Outcome]:
+        """Decide every item's fate and store the new articles; outcomes in item order."""
+        outcomes: list[Outcome | None] = [None] * len(items)
+        fresh: dict[str, int] = {}  # content hash → index of the first item that brings it
+        for i, item in enumerate(items):
+            result, before = item.result, logged.get(item.file)
+            if isinstance(result, ReadFailure):
+                repeated = before is not None and before.status == "failed" and before.reason == result.reason
+                outcomes[i] = Outcome(item.file, "unchanged" if repeated else "failed", result.reason)
+            elif before is not None and before.content_hash == result.content_hash and before.article_id is not None:
+                outcomes[i] = Outcome(item.file, "unchanged", None, before.article_id)
+            else:
+                fresh.setdefault(result.content_hash, i)
+        stored = dict(conn.execute(select(Article.content_hash, Article.id).where(Article.content_hash.in_(list(fresh)))).all())
+        new = [(i, items[i]) for h, i in fresh.items() if h not in stored]
+        stored |= self._insert_articles(conn, new)
+        for i, item in enumerate(items):
+            if outcomes[i] is None:
+                record = item.result
+                assert isinstance(record, ArticleRecord)
+                created = fresh.get(record.content_hash) == i and any(j == i for j, _ in new)
+                outcomes[i] = Outcome(item.file, "ingested" if created else "duplicate", None,
+                                      stored[record.content_hash], len(record.metrics) if created else 0)
+        return [o for o in outcomes if o is not None]
 
-    def _article(self, conn: Connection, file: str, rec: ArticleRecord) -> tuple[int, bool]:
-        """(article id, created?) — an article whose body is already stored is not stored again."""
-        existing = conn.scalar(select(Article.id).where(Article.content_hash == rec.content_hash))
-        if existing is not None:
-            return existing, False
+    def _insert_articles(self, conn: Connection, new: list[tuple[int, Item]]) -> dict[str, int]:
+        """Insert new articles with their claims, places, programmes and band keys; hash → id."""
+        if not new:
+            return {}
+        records = [item.result for _, item in new]
+        assert all(isinstance(r, ArticleRecord) for r in records)
+        self._ensure_places(conn, records)  # type: ignore[arg-type]
+        reposts = self._reposts(conn, records)  # type: ignore[arg-type]
+        rows = [self._article_row(item.file, item.result, reposts[n][0], reposts[n][2])  # type: ignore[arg-type]
+                for n, (_, item) in enumerate(new)]
+        dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+        stmt = dialect.insert(Article.__table__).on_conflict_do_nothing(index_elements=["content_hash"])
+        ids = dict(conn.execute(stmt.returning(Article.content_hash, Article.id), rows).all())
+        # A repost of an article earlier in this batch learns its original's id only now.
+        within = [{"repost": ids[records[n].content_hash], "original": ids[records[j].content_hash]}  # type: ignore[union-attr]
+                  for n, (_, j, _) in enumerate(reposts) if j is not None]
+        if within:
+            conn.execute(update(Article).where(Article.id == bindparam("repost")).values(canonical_id=bindparam("original")), within)
+        self._children(conn, [(ids[r.content_hash], r) for r in records])  # type: ignore[union-attr]
+        bands = [{"article_id": ids[r.content_hash], "band": b, "hash": h}  # type: ignore[union-attr]
+                 for r in records if r.minhash for b, h in enumerate(dedupe.bands(r.minhash))]  # type: ignore[union-attr]
+        if bands:
+            conn.execute(ArticleBand.__table__.insert(), bands)
+        return ids
+
+    def _article_row(self, file: str, rec: ArticleRecord, canonical_id: int | None, similarity: float | None) -> dict[str, Any]:
         meta = rec.meta
-        canonical_id, similarity = self._repost_of(conn, rec.minhash)
-        row = {
+        return {
             "file": file,
             "content_hash": rec.content_hash,
             "title": meta.title,
@@ -169,7 +197,7 @@ class Store:
             "publisher": meta.publisher,
             "author": meta.author,
             "url": meta.url,
-            "locality_id": self._locality(conn, rec.locality_path),
+            "locality_id": self._place_id(rec.locality_path),
             "locality_method": rec.locality_method,
             "canonical_id": canonical_id,
             "similarity": similarity,
@@ -182,88 +210,146 @@ class Store:
             "extractor_version": EXTRACTOR_VERSION,
             "ingested_at": _now(),
         }
-        dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-        stmt = dialect.insert(Article.__table__).on_conflict_do_nothing(index_elements=["content_hash"])
-        article_id = conn.execute(stmt.returning(Article.id), row).scalar()
-        if article_id is None:  # another writer stored the same body a moment ago
-            return conn.scalar(select(Article.id).where(Article.content_hash == rec.content_hash)), False
-        self._children(conn, article_id, rec)
-        if rec.minhash:
-            conn.execute(ArticleBand.__table__.insert(),
-                         [{"article_id": article_id, "band": i, "hash": h} for i, h in enumerate(dedupe.bands(rec.minhash))])
-        return article_id, True
 
-    def _repost_of(self, conn: Connection, minhash: bytes) -> tuple[int | None, float | None]:
-        """The canonical article this body repeats (found through shared MinHash bands), if any."""
-        if not minhash:
-            return None, None
-        keys = list(enumerate(dedupe.bands(minhash)))
-        candidates = conn.execute(
-            select(Article.id, Article.canonical_id, Article.minhash)
-            .where(Article.id.in_(select(ArticleBand.article_id).where(tuple_(ArticleBand.band, ArticleBand.hash).in_(keys))))
-        ).all()
-        best = max(((dedupe.similarity(minhash, c.minhash), c) for c in candidates if c.minhash), default=None, key=lambda x: x[0])
-        if best is None or best[0] < dedupe.REPOST_SIMILARITY:
-            return None, None
-        score, match = best
-        return match.canonical_id or match.id, score
+    def _reposts(self, conn: Connection, records: list[ArticleRecord]) -> list[tuple[int | None, int | None, float | None]]:
+        """For each record: (stored article it repeats, earlier record of this batch it repeats,
+        similarity) — at most one of the first two set.
 
-    def _children(self, conn: Connection, article_id: int, rec: ArticleRecord) -> None:
-        mentions = Counter(i.name for i in rec.initiatives)
-        kinds = {i.name: i.kind for i in rec.initiatives if i.kind}
-        ids = self._initiatives(conn, {name: kinds.get(name) for name in mentions})
-        if mentions:
-            conn.execute(
-                ArticleInitiative.__table__.insert(),
-                [{"article_id": article_id, "initiative_id": ids[n], "kind": kinds.get(n), "mentions": c} for n, c in mentions.items()],
+        Candidates are the stored articles sharing a MinHash band with the batch (one indexed
+        query) and the earlier records of the batch sharing a band (in memory).
+        """
+        bands = [dedupe.bands(r.minhash) if r.minhash else [] for r in records]
+        keys = {(b, h) for keyset in bands for b, h in enumerate(keyset)}
+        stored: dict[tuple[int, int], list[Any]] = {}  # band key → stored articles that have it
+        if keys:
+            rows = conn.execute(
+                select(ArticleBand.band, ArticleBand.hash, Article.id, Article.canonical_id, Article.minhash)
+                .join(Article, Article.id == ArticleBand.article_id)
+                .where(tuple_(ArticleBand.band, ArticleBand.hash).in_(list(keys)))
             )
-        rows = [
-            {
-                "article_id": article_id,
-                "value": m.value,
-                "unit": m.unit,
-                "unit_class": m.unit_class,
-                "qualifier": m.qualifier,
-                "subject": m.subject,
-                "predicate": m.predicate,
-                "period": m.period,
-                "locality_id": self._locality(conn, rec.place_paths.get(m.locality, [])) if m.locality else None,
-                "initiative_id": ids.get(m.initiative) if m.initiative else None,
-                "span_text": m.span_text,
-                "char_start": m.char_start,
-                "char_end": m.char_end,
-                "sentence": m.sentence,
-            }
-            for m in rec.metrics
-        ]
-        if rows:
-            conn.execute(Metric.__table__.insert(), rows)
-        mentions = [
-            {"article_id": article_id, "locality_id": self._locality(conn, list(pm.path)) if pm.path else None,
-             "text": pm.text, "char_start": pm.char_start, "char_end": pm.char_end, "method": pm.method}
-            for pm in rec.place_mentions
-        ]
-        if mentions:
-            conn.execute(PlaceMention.__table__.insert(), mentions)
+            for row in rows:
+                stored.setdefault((row.band, row.hash), []).append(row)
+        seen: dict[tuple[int, int], list[int]] = {}  # band key → earlier records of the batch
+        out: list[tuple[int | None, int | None, float | None]] = []
+        for n, rec in enumerate(records):
+            # (similarity, stored canonical id, batch index of the canonical record)
+            best: tuple[float, int | None, int | None] = (0.0, None, None)
+            for c in {c.id: c for key in enumerate(bands[n]) for c in stored.get(key, [])}.values():
+                score = dedupe.similarity(rec.minhash, c.minhash) if c.minhash else 0.0
+                if score > best[0]:
+                    best = (score, c.canonical_id or c.id, None)
+            for j in sorted({j for key in enumerate(bands[n]) for j in seen.get(key, [])}):
+                score = dedupe.similarity(rec.minhash, records[j].minhash)
+                if score > best[0]:
+                    original, earlier, _ = out[j]  # the canonical of a repost is its original's
+                    best = (score, original, None) if original else (score, None, j if earlier is None else earlier)
+            for key in enumerate(bands[n]):
+                seen.setdefault(key, []).append(n)
+            out.append((best[1], best[2], best[0]) if best[0] >= dedupe.REPOST_SIMILARITY else (None, None, None))
+        return out
+
+    # -- claims, programmes, places -------------------------------------------------------------
+
+    def _children(self, conn: Connection, records: list[tuple[int, ArticleRecord]]) -> None:
+        """Insert the metrics, programme links and place mentions of stored articles."""
+        kinds: dict[str, str | None] = {}
+        for _, rec in records:
+            for i in rec.initiatives:
+                if kinds.get(i.name) is None:
+                    kinds[i.name] = i.kind
+        ids = self._initiatives(conn, kinds)
+        links, metrics, mentions = [], [], []
+        for article_id, rec in records:
+            counts = Counter(i.name for i in rec.initiatives)
+            named = {i.name: i.kind for i in rec.initiatives if i.kind}
+            links += [{"article_id": article_id, "initiative_id": ids[n], "kind": named.get(n), "mentions": c}
+                      for n, c in counts.items()]
+            metrics += [
+                {
+                    "article_id": article_id,
+                    "value": m.value,
+                    "unit": m.unit,
+                    "unit_class": m.unit_class,
+                    "qualifier": m.qualifier,
+                    "subject": m.subject,
+                    "predicate": m.predicate,
+                    "period": m.period,
+                    "locality_id": self._place_id(rec.place_paths.get(m.locality, [])) if m.locality else None,
+                    "initiative_id": ids.get(m.initiative) if m.initiative else None,
+                    "span_text": m.span_text,
+                    "char_start": m.char_start,
+                    "char_end": m.char_end,
+                    "sentence": m.sentence,
+                }
+                for m in rec.metrics
+            ]
+            mentions += [
+                {"article_id": article_id, "locality_id": self._place_id(list(pm.path)), "text": pm.text,
+                 "char_start": pm.char_start, "char_end": pm.char_end, "method": pm.method}
+                for pm in rec.place_mentions
+            ]
+        for table, rows in ((ArticleInitiative, links), (Metric, metrics), (PlaceMention, mentions)):
+            if rows:
+                conn.execute(table.__table__.insert(), rows)
 
     def _initiatives(self, conn: Connection, kinds: dict[str, str | None]) -> dict[str, int]:
         missing = [n for n in kinds if n not in self._initiative_ids]
-        if missing:
-            _insert_ignore(conn, Initiative.__table__, [{"name": n, "kind": kinds[n]} for n in missing], "name")
-            for name, id_ in conn.execute(select(Initiative.name, Initiative.id).where(Initiative.name.in_(missing))):
-                self._initiative_ids[name] = id_
+        for start in range(0, len(missing), 500):
+            chunk = missing[start : start + 500]
+            _insert_ignore(conn, Initiative.__table__, [{"name": n, "kind": kinds[n]} for n in chunk], "name")
+            self._initiative_ids.update(conn.execute(select(Initiative.name, Initiative.id).where(Initiative.name.in_(chunk))).all())
         return {n: self._initiative_ids[n] for n in kinds}
 
-    def _locality(self, conn: Connection, path: list[Place]) -> int | None:
-        """The id of the last place in path, creating it and its parents as needed."""
-        parent_id: int | None = None
-        parent_key = ""
-        for depth, place in enumerate(path, 1):
-            key = place.code or f"{place.name}@{parent_key}"
-            if key not in self._locality_ids:
-                row = {"key": key, "name": place.name, "level": place.level, "code": place.code, "parent_id": parent_id,
-                       "path": "/".join(p.name for p in path[:depth])}
-                _insert_ignore(conn, Locality.__table__, [row], "key")
-                self._locality_ids[key] = conn.scalar(select(Locality.id).where(Locality.key == key))
-            parent_id, parent_key = self._locality_ids[key], key
-        return parent_id
+    @staticmethod
+    def _keys(path: list[Place] | tuple[Place, ...]) -> list[str]:
+        """The locality key of each place on a path: its code, else name@parent key."""
+        keys: list[str] = []
+        for place in path:
+            keys.append(place.code or f"{place.name}@{keys[-1] if keys else ''}")
+        return keys
+
+    def _ensure_places(self, conn: Connection, records: list[ArticleRecord]) -> None:
+        """Make sure every place the records name is a locality row (parents first), in bulk."""
+        paths = [rec.locality_path for rec in records]
+        paths += [p for rec in records for p in rec.place_paths.values()]
+        paths += [list(pm.path) for rec in records for pm in rec.place_mentions]
+        wanted: dict[str, tuple[Place, str | None, str]] = {}  # key → (place, parent key, path)
+        for path in paths:
+            keys = self._keys(path)
+            for depth, (place, key) in enumerate(zip(path, keys)):
+                if key not in self._locality_ids:
+                    wanted[key] = (place, keys[depth - 1] if depth else None, "/".join(p.name for p in path[: depth + 1]))
+        for depth in sorted({w[2].count("/") for w in wanted.values()}):  # parents before children
+            level = {k: w for k, w in wanted.items() if w[2].count("/") == depth}
+            rows = [{"key": k, "name": p.name, "level": p.level, "code": p.code, "path": path,
+                     "parent_id": self._locality_ids[parent] if parent else None} for k, (p, parent, path) in level.items()]
+            for start in range(0, len(rows), 500):
+                chunk = rows[start : start + 500]
+                _insert_ignore(conn, Locality.__table__, chunk, "key")
+                self._locality_ids.update(conn.execute(
+                    select(Locality.key, Locality.id).where(Locality.key.in_([r["key"] for r in chunk]))).all())
+
+    def _place_id(self, path: list[Place] | tuple[Place, ...]) -> int | None:
+        """The locality id of the last place on a path (created by _ensure_places)."""
+        return self._locality_ids[self._keys(path)[-1]] if path else None
+
+    # -- the log --------------------------------------------------------------------------------
+
+    def _log(self, conn: Connection, items: list[Item], outcomes: list[Outcome], logged: dict[str, Any]) -> None:
+        """Record what became of every item (an unchanged file keeps its status)."""
+        rows = []
+        for item, outcome in zip(items, outcomes):
+            before = logged.get(item.file)
+            status = before.status if outcome.status == "unchanged" and before is not None else outcome.status
+            result = item.result
+            rows.append({
+                "file": item.file, "status": status, "reason": outcome.reason, "article_id": outcome.article_id,
+                "content_hash": result.content_hash if isinstance(result, ArticleRecord) else None,
+                "source_file": item.source_file, "file_size": item.size, "file_mtime_ns": item.mtime_ns,
+                "seen_at": _now(),
+            })
+        _insert_ignore(conn, IngestLog.__table__, [r for r in rows if r["file"] not in logged], "file")
+        changed = [{**r, "log_file": r["file"]} for r in rows if r["file"] in logged]
+        if changed:
+            values = {k: bindparam(k) for k in rows[0] if k != "file"}
+            conn.execute(update(IngestLog).where(IngestLog.file == bindparam("log_file")).values(**values), changed)
