@@ -24,6 +24,7 @@ _CHAIN_GAP = regex.compile(r"^\s*(?:[、,和与及]|以及)?\s*$")
 _BEFORE_KIND = regex.compile(r"(?:\([^()\n]{0,60}\))?\s*(?:[一二三四五六七八九十\d]+字)?(?:等\p{Han}{0,4}?)?")
 # Runs of numerals in a name: 三会一课 has two (三, 一); 一两千元 has one.
 _SLOGAN_NUMERALS = regex.compile(r"[一二两三四五六七八九十百千万]+")
+_SENTENCE_END = regex.compile(r"[。!?;]")
 _SLOGAN_MAX = 12  # a numbered slogan is short; longer quoted text with numerals is speech
 _FORMULA = regex.compile(r"^[\p{Han}\w]*(?:\+[\p{Han}\w]*)+$")  # 5+2+7, 党建+, 支部+志愿服务队
 
@@ -111,7 +112,7 @@ def extract_initiatives(text: str) -> list[Initiative]:
                 name in w.not_programmes
                 or text.startswith(w.reject_after, q.end)
                 or name.isdigit() and not kind
-                or regex.search(r"[。!?;]", name)
+                or _SENTENCE_END.search(name)
             ):
                 continue
             if kind or triggered or counts[name] > 1 or _shaped_like_programme(name):

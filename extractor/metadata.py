@@ -35,6 +35,8 @@ _TRAILING_NAMES = regex.compile(rf"[(]\s*(?P<v>{_NAMES})\s*[)]\s*\|?\s*$")
 _BYLINE_ZONE = 120  # characters at the start of the body where a byline may stand
 _TITLE_SITE_SUFFIX = regex.compile(r"\s*[_|｜-]\s*[^_|｜-]{2,20}(?:网|政府|门户|频道|新闻)$")
 _ROLE_WORDS = regex.compile(r"^(?:记者|通讯员|本报记者|见习记者|特约记者)\s*")
+_ROLE_INSIDE = regex.compile(r"\s*(?:记者|通讯员)\s*")
+_NAME_SEP = regex.compile(r"[ 、,]+")
 
 
 def parse_date(text: str) -> str | None:
@@ -58,7 +60,7 @@ def _clean_author(value: str | None) -> str | None:
     if not value:
         return None
     value = _ROLE_WORDS.sub("", value.strip())
-    value = regex.sub(r"\s*(?:记者|通讯员)\s*", " ", value).strip()
+    value = _ROLE_INSIDE.sub(" ", value).strip()
     return None if not value or value in _NO_AUTHOR else value
 
 
@@ -66,7 +68,7 @@ def _byline_author(body: str) -> str | None:
     head = body[:_BYLINE_ZONE]
     names = [m["v"] for m in _BYLINE_ROLE.finditer(head)]
     if names:
-        return " ".join(" ".join(regex.split(r"[ 、,]+", n)) for n in names)
+        return " ".join(" ".join(_NAME_SEP.split(n)) for n in names)
     m = _BYLINE_REPORT.search(head) or _TRAILING_NAMES.search(body[-_BYLINE_ZONE:])
     return m["v"].strip() if m else None
 

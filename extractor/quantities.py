@@ -6,6 +6,7 @@ from the lexicon files; this module only applies them.
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache
 
@@ -31,7 +32,7 @@ class _Rules:
     not_qualifier: tuple[str, ...]
     prefix_blocks: tuple[str, ...]
     unit_blocks: dict[str, tuple[str, ...]]  # first character → words that begin with it
-    quote_pairs: tuple[str, ...]
+    quoted: regex.Pattern[str]  # any span between a pair of quotation marks, within one line
     idioms: regex.Pattern[str]
 
 
@@ -88,7 +89,8 @@ def rules() -> _Rules:
         not_qualifier=tuple(quals["not_qualifier"]["words"]),
         prefix_blocks=tuple(excl["numeral_prefix_blocks"]),
         unit_blocks=_by_first_char(excl["unit_word_blocks"]),
-        quote_pairs=tuple(excl["quote_pairs"]),
+        quoted=regex.compile("|".join(
+            rf"{regex.escape(o)}[^{regex.escape(o + c)}\n]{{1,120}}{regex.escape(c)}" for o, c in excl["quote_pairs"])),
         idioms=regex.compile("|".join(f"(?:{p})" for p in excl["numeral_idioms"])),
     )
 
@@ -102,16 +104,16 @@ def _by_first_char(words: list[str]) -> dict[str, tuple[str, ...]]:
 
 def quoted_spans(text: str) -> list[tuple[int, int, str]]:
     """(start, end, opening mark) of each span in quotation marks or 《》, within one line."""
-    spans: list[tuple[int, int, str]] = []
-    for pair in rules().quote_pairs:
-        open_, close = pair[0], pair[1]
-        for m in regex.finditer(rf"{regex.escape(open_)}[^{regex.escape(open_ + close)}\n]{{1,120}}{regex.escape(close)}", text):
-            spans.append((m.start(), m.end(), open_))
+    spans = [(m.start(), m.end(), m.group()[0]) for m in rules().quoted.finditer(text)]
     return sorted(spans)
 
 
 def _inside(pos: int, spans: list[tuple[int, int, str]], marks: str | None = None) -> bool:
-    return any(s < pos < e and (marks is None or o in marks) for s, e, o in spans)
+    # Spans are sorted and rarely nested: look only at those starting before pos.
+    for s, e, o in reversed(spans[: bisect_left(spans, (pos,))]):
+        if s < pos < e and (marks is None or o in marks):
+            return True
+    return False
 
 
 def slogan_spans(text: str) -> list[tuple[int, int, str]]:
