@@ -22,6 +22,7 @@ _PINYIN = regex.compile(
     r"(?<=[\p{Han}?])\((?=[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ])[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]{1,7}\)"
 )
 _HAN = regex.compile(r"\p{Han}")
+_GARBLE_CHARS = regex.compile(r"[\ufffd?\u00c0-\u00ff\ue000-\uf8ff]")
 _SPACES = regex.compile(r"[ \t\u00a0\u3000]+")
 # Mojibake: UTF-8 read as Latin-1/GBK leaves runs like "å…š" or replacement characters.
 # A "?" between characters is a character the page's encoder could not represent.
@@ -95,6 +96,8 @@ def _differences(a: str, b: str) -> int:
 
 def is_garbled(text: str) -> bool:
     """True when the text carries decoding debris (replacement characters, mojibake)."""
+    if not _GARBLE_CHARS.search(text):  # one cheap scan settles the common, clean case
+        return False
     return len(list(islice(_GARBLE.finditer(text), 2))) >= 2
 
 
