@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, bindparam, delete, func, select, text, tuple_, update
+from sqlalchemy import Connection, Engine, Table, and_, bindparam, delete, func, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from .. import dedupe
@@ -222,10 +222,15 @@ class Store:
         keys = {(b, h) for keyset in bands for b, h in enumerate(keyset)}
         stored: dict[tuple[int, int], list[Any]] = {}  # band key → stored articles that have it
         if keys:
+            by_band: dict[int, list[int]] = {}
+            for b, h in keys:
+                by_band.setdefault(b, []).append(h)
+            # One equality and IN list per band: SQLite answers this from the (band, hash) index,
+            # where a row-value IN over (band, hash) pairs made it scan the whole table.
             rows = conn.execute(
                 select(ArticleBand.band, ArticleBand.hash, Article.id, Article.canonical_id, Article.minhash)
                 .join(Article, Article.id == ArticleBand.article_id)
-                .where(tuple_(ArticleBand.band, ArticleBand.hash).in_(list(keys)))
+                .where(or_(*(and_(ArticleBand.band == b, ArticleBand.hash.in_(hs)) for b, hs in by_band.items())))
             )
             for row in rows:
                 stored.setdefault((row.band, row.hash), []).append(row)
