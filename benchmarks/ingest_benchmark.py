@@ -575,10 +575,10 @@ def _print_profile(prof: cProfile.Profile, title: str, units: int, top: int = 15
 
 
 def _stage_times(files: list[str]) -> dict[str, float]:
-    """Seconds spent in each stage of process_path: extractor.ingest.read and every extractor
+    """Seconds spent in each stage of process_path: extractor.work.read and every extractor
     function that extractor.pipeline.extract calls, timed by wrapping them (no profiler)."""
-    import extractor.ingest as ingest_mod
     import extractor.pipeline as pipeline_mod
+    import extractor.work as ingest_mod
 
     spent: dict[str, float] = {}
 
@@ -616,7 +616,8 @@ def profile(k: int, root: Path, seed: int, mode: str, base: Path | None = None) 
     from extractor.db.engine import make_engine
     from extractor.db.migrate import upgrade
     from extractor.db.store import Store
-    from extractor.ingest import BATCH_SIZE, process_path
+    from extractor.ingest import BATCH_SIZE
+    from extractor.work import process_path
 
     corpus = root / f"profile_{k}"
     shutil.rmtree(corpus, ignore_errors=True)
@@ -642,7 +643,7 @@ def profile(k: int, root: Path, seed: int, mode: str, base: Path | None = None) 
     for f in files:
         process_path(f)
     prof.disable()
-    _print_profile(prof, "extraction under cProfile: extractor.ingest.process_path", n)
+    _print_profile(prof, "extraction under cProfile: extractor.work.process_path", n)
 
     # 2. the writer, on fresh databases (or copies of --profile-db): unprofiled, then under cProfile,
     #    then the same batches again

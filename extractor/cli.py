@@ -1,4 +1,8 @@
-"""The command line: a thin skin over ingest, export and migrate. Errors are one line."""
+"""The command line: a thin skin over ingest, export and migrate. Errors are one line.
+
+The database layer is imported inside the commands: extraction worker processes import this
+module as their main module, and must not carry SQLAlchemy and Alembic for nothing.
+"""
 from __future__ import annotations
 
 import sys
@@ -8,10 +12,6 @@ from pathlib import Path
 from typing import Annotated, Iterator
 
 import typer
-
-from .db.engine import DatabaseError, make_engine, resolve_url
-from .db.export import TABLES, write_csv
-from .db.migrate import upgrade
 
 app = typer.Typer(
     help="Extract quantified claims from Chinese local-government news into a database.",
@@ -34,6 +34,9 @@ def _err(message: str) -> None:
 
 def _open(url: str | None):  # type: ignore[no-untyped-def]
     """An engine with the schema at head, or exit with one line saying why not."""
+    from .db.engine import DatabaseError, make_engine
+    from .db.migrate import upgrade
+
     try:
         engine = make_engine(url)
         upgrade(engine)
@@ -66,6 +69,7 @@ def ingest_cmd(
     shard: Annotated[str | None, typer.Option(help="K/N: take only the K-th of N stable parts of the inputs (one per machine).", show_default=False)] = None,
 ) -> None:
     """Extract claims from article files and store them; re-running on the same files changes nothing."""
+    from .db.engine import resolve_url
     from .ingest import ingest, parse_shard
 
     try:
@@ -116,12 +120,15 @@ def reextract_cmd(
 
 @app.command("export")
 def export_cmd(
-    table: Annotated[str, typer.Argument(help=f"What to export: {', '.join(TABLES)}.", show_default=False)],
+    table: Annotated[str, typer.Argument(help="What to export: metrics, articles, initiatives, localities or log.",
+                                         show_default=False)],
     output: Annotated[str, typer.Option("-o", "--output", help="CSV file to write; - for standard output.")] = "-",
     db: DbOption = None,
     excel: Annotated[bool, typer.Option("--excel", help="Start with a BOM so Excel reads the Chinese text as UTF-8.")] = False,
 ) -> None:
     """Write a table as UTF-8 CSV."""
+    from .db.export import TABLES, write_csv
+
     if table not in TABLES:
         _err(f"error: unknown export {table!r}; choose one of: {', '.join(TABLES)}")
         raise typer.Exit(2)
@@ -141,6 +148,9 @@ def export_cmd(
 @db_app.command("upgrade")
 def db_upgrade(db: DbOption = None) -> None:
     """Create the schema or upgrade it to the newest version."""
+    from .db.engine import DatabaseError, make_engine
+    from .db.migrate import upgrade
+
     try:
         engine = make_engine(db)
         changed = upgrade(engine)

@@ -16,14 +16,14 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, func, select
 
+from . import work
 from .db.models import Article, Initiative, Locality, Metric
-from .db.store import Item, Outcome, Store
-from .pipeline import extract
-from .readers import discover, read
-from .records import ReadFailure
+from .db.store import Outcome, Store
+from .readers import discover
+from .records import Item
 
 BATCH_SIZE = 200
-_WINDOW = 1000  # files handed to the pool at a time: bounds the results waiting for the writer
+_WINDOW = 256  # files handed to the pool at a time: bounds the results waiting for the writer (memory)
 _POOL_THRESHOLD = 40  # fewer files than this are not worth starting worker processes for
 
 
@@ -68,44 +68,14 @@ def in_shard(path: str, shard: tuple[int, int] | None) -> bool:
     return zlib.crc32(path.encode("utf-8")) % n == k - 1
 
 
-def _stamp(path: str) -> tuple[int | None, int | None]:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None, None
-    return st.st_size, st.st_mtime_ns
-
-
-def process_path(path: str) -> list[Item]:
-    """Read one input and extract every article in it; failures become ReadFailure, never raise."""
-    size, mtime_ns = _stamp(path)
-    out: list[Item] = []
-    for doc in read(path):
-        if isinstance(doc, ReadFailure):
-            out.append(Item(doc.file, doc, path, size, mtime_ns))
-            continue
-        try:
-            record = extract(doc.text, doc.meta)
-        except Exception as exc:  # one bad article must not cost the rest of the corpus
-            failure = ReadFailure(doc.file, f"extraction failed: {type(exc).__name__}: {exc}")
-            out.append(Item(doc.file, failure, path, size, mtime_ns))
-            continue
-        if not record.body.strip():
-            failure = ReadFailure(doc.file, "no article text left after removing page boilerplate")
-            out.append(Item(doc.file, failure, path, size, mtime_ns))
-        else:
-            out.append(Item(doc.file, record, path, size, mtime_ns))
-    return out
-
-
 def _results(files: list[str], workers: int) -> Iterator[list[Item]]:
     if workers <= 1 or len(files) < _POOL_THRESHOLD:
-        yield from map(process_path, files)
+        yield from map(work.process_path, files)
         return
     # forkserver: workers share no database connections with the parent, which is the only writer.
     with multiprocessing.get_context("forkserver").Pool(workers) as pool:
         for start in range(0, len(files), _WINDOW):
-            yield from pool.imap(process_path, files[start : start + _WINDOW], chunksize=8)
+            yield from pool.imap(work.process_path, files[start : start + _WINDOW], chunksize=8)
 
 
 def _batches(results: Iterable[list[Item]], size: int) -> Iterator[list[Item]]:
@@ -143,7 +113,7 @@ def ingest(
     todo = []
     for f in files:
         size, mtime, logged = known.get(f, (None, None, 0))
-        if size is not None and (size, mtime) == _stamp(f):
+        if size is not None and (size, mtime) == work.stamp(f):
             summary.counts["unchanged"] += logged
         else:
             todo.append(f)

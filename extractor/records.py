@@ -134,3 +134,15 @@ class ReadFailure:
 
     file: str
     reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One input's extraction result, with the file on disk it came from and that file's stamp
+    (size and modification time, so an unchanged file need not be read again)."""
+
+    file: str
+    result: ArticleRecord | ReadFailure
+    source_file: str
+    size: int | None = None
+    mtime_ns: int | None = None

@@ -138,6 +138,16 @@ def test_installed_command_finds_migrations_from_any_directory(tmp_path: Path) -
 
 
 def test_every_command_has_help() -> None:
-    for args in (["--help"], ["ingest", "--help"], ["export", "--help"], ["db", "upgrade", "--help"]):
+    for args in (["--help"], ["ingest", "--help"], ["export", "--help"], ["reextract", "--help"], ["db", "upgrade", "--help"]):
         result = run(*args)
         assert result.exit_code == 0 and "Usage" in result.output
+    from extractor.db.export import TABLES
+
+    export_help = " ".join(run("export", "--help").output.split())
+    assert all(table in export_help for table in TABLES)
+
+
+def test_worker_processes_do_not_import_the_database_layer() -> None:
+    code = "import sys, extractor.cli, extractor.work; print('sqlalchemy' in sys.modules, 'alembic' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "False"]

@@ -81,7 +81,7 @@ def test_unchanged_files_are_not_read_again(db_url: str, tmp_path: Path, monkeyp
     def fail(path: str) -> None:
         raise AssertionError(f"{path} was read again")
 
-    monkeypatch.setattr("extractor.ingest.process_path", fail)
+    monkeypatch.setattr("extractor.work.process_path", fail)
     again = ingest([str(corpus)], engine, workers=1)
     assert again.counts == {"unchanged": 5} and not again.changed
     monkeypatch.undo()

@@ -20,7 +20,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from .. import dedupe
 from ..pipeline import EXTRACTOR_VERSION
-from ..records import ArticleRecord, Place, ReadFailure
+from ..records import ArticleRecord, Item, Place, ReadFailure
 from .engine import WRITE
 from .models import Article, ArticleBand, ArticleInitiative, IngestLog, Initiative, Locality, Metric, PlaceMention
 
@@ -35,17 +35,6 @@ class Outcome:
     reason: str | None = None
     article_id: int | None = None
     metrics: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class Item:
-    """One extraction result to store, with the file on disk it came from and that file's stamp."""
-
-    file: str
-    result: ArticleRecord | ReadFailure
-    source_file: str
-    size: int | None = None
-    mtime_ns: int | None = None
 
 
 def _insert_ignore(conn: Connection, table: Table, rows: list[dict[str, Any]], key: str) -> None:
