@@ -39,8 +39,11 @@ def _begin_immediate(conn) -> None:  # type: ignore[no-untyped-def]
 def make_engine(url: str | None = None) -> Engine:
     """An engine for url, checked by connecting once; DatabaseError if that fails."""
     resolved = resolve_url(url)
+    # The writer's statements carry a batch's worth of parameters and differ in length from batch
+    # to batch; SQLite's per-connection statement cache would keep 128 of them (hundreds of MB).
+    connect_args = {"cached_statements": 0} if resolved.startswith("sqlite") else {}
     try:
-        engine = create_engine(resolved)
+        engine = create_engine(resolved, connect_args=connect_args)
     except (ArgumentError, NoSuchModuleError, ImportError) as exc:
         raise DatabaseError(f"cannot use database URL {resolved!r}: {exc}") from None
     if engine.dialect.name == "sqlite":
