@@ -109,13 +109,13 @@ def reextract_cmd(
     """Extract again from the stored article bodies, after the rules changed (no files needed)."""
     import os
 
-    from .pipeline import EXTRACTOR_VERSION
+    from . import __version__
     from .reextract import reextract
 
     engine = _open(db)
     with _progress(sys.stderr.isatty()) as progress:
         n = reextract(engine, workers or os.cpu_count() or 1, only_outdated=not all_articles, progress=progress)
-    _err(f"re-extracted {n} articles with extractor {EXTRACTOR_VERSION}")
+    _err(f"re-extracted {n} articles with extractor {__version__}")
 
 
 @app.command("export")

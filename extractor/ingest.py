@@ -16,10 +16,9 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, func, select
 
-from . import work
 from .db.models import Article, Initiative, Locality, Metric
 from .db.store import Outcome, Store
-from .readers import discover
+from .readers import discover, stamp
 from .records import Item
 
 BATCH_SIZE = 200
@@ -68,14 +67,21 @@ def in_shard(path: str, shard: tuple[int, int] | None) -> bool:
     return zlib.crc32(path.encode("utf-8")) % n == k - 1
 
 
+def _process(path: str) -> list[Item]:
+    # Imported here, in the worker: the writer process never loads the extraction rules.
+    from .work import process_path
+
+    return process_path(path)
+
+
 def _results(files: list[str], workers: int) -> Iterator[list[Item]]:
     if workers <= 1 or len(files) < _POOL_THRESHOLD:
-        yield from map(work.process_path, files)
+        yield from map(_process, files)
         return
     # forkserver: workers share no database connections with the parent, which is the only writer.
     with multiprocessing.get_context("forkserver").Pool(workers) as pool:
         for start in range(0, len(files), _WINDOW):
-            yield from pool.imap(work.process_path, files[start : start + _WINDOW], chunksize=8)
+            yield from pool.imap(_process, files[start : start + _WINDOW], chunksize=8)
 
 
 def _batches(results: Iterable[list[Item]], size: int) -> Iterator[list[Item]]:
@@ -113,7 +119,7 @@ def ingest(
     todo = []
     for f in files:
         size, mtime, logged = known.get(f, (None, None, 0))
-        if size is not None and (size, mtime) == work.stamp(f):
+        if size is not None and (size, mtime) == stamp(f):
             summary.counts["unchanged"] += logged
         else:
             todo.append(f)

@@ -16,8 +16,6 @@ from .metadata import extract_meta
 from .places import locate
 from .records import ArticleMeta, ArticleRecord, CleanText
 
-EXTRACTOR_VERSION = "0.2.0"
-
 
 def content_hash(body: str) -> str:
     """Identity of an article: the SHA-256 of its cleaned body (title line included)."""

@@ -60,6 +60,15 @@ def discover(paths: Iterable[str]) -> Iterator[str]:
                 yield file
 
 
+def stamp(path: str) -> tuple[int | None, int | None]:
+    """(size, modification time in ns) of a file, or (None, None) if it cannot be stat'ed."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None, None
+    return st.st_size, st.st_mtime_ns
+
+
 def read(path: str) -> Iterator[RawDocument | ReadFailure]:
     """Yield the articles in the file at `path`: one for .txt/.html, one per non-blank .jsonl line."""
     try:

@@ -9,7 +9,8 @@ from sqlalchemy import Engine, func, select
 
 from .db.models import Article
 from .db.store import Store
-from .pipeline import EXTRACTOR_VERSION, reanalyse
+from . import __version__ as EXTRACTOR_VERSION
+from .pipeline import reanalyse
 from .records import ArticleMeta, ArticleRecord, CleanText
 
 BATCH_SIZE = 200

@@ -4,20 +4,9 @@ Kept apart from the database code so that worker processes import only the extra
 """
 from __future__ import annotations
 
-import os
-
 from .pipeline import extract
-from .readers import read
+from .readers import read, stamp
 from .records import Item, ReadFailure
-
-
-def stamp(path: str) -> tuple[int | None, int | None]:
-    """(size, modification time in ns) of a file, or (None, None) if it cannot be stat'ed."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None, None
-    return st.st_size, st.st_mtime_ns
 
 
 def process_path(path: str) -> list[Item]:

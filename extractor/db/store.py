@@ -19,7 +19,7 @@ from sqlalchemy import Connection, Engine, Table, and_, bindparam, delete, func,
 from sqlalchemy.dialects import postgresql, sqlite
 
 from .. import dedupe
-from ..pipeline import EXTRACTOR_VERSION
+from .. import __version__ as EXTRACTOR_VERSION
 from ..records import ArticleRecord, Item, Place, ReadFailure
 from .engine import WRITE
 from .models import Article, ArticleBand, ArticleInitiative, IngestLog, Initiative, Locality, Metric, PlaceMention
