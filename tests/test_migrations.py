@@ -7,12 +7,17 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
 from extractor.db.engine import make_engine
-from extractor.db.migrate import alembic_config, current, head, upgrade
+from extractor.db.migrate import alembic_config, current, head, newest_file_revision, upgrade
 from extractor.db.models import Base
 
 
 def test_single_head() -> None:
     assert len(ScriptDirectory.from_config(alembic_config()).get_heads()) == 1
+
+
+def test_file_names_give_the_head() -> None:
+    # upgrade() skips Alembic when the database is at the newest file's revision: the two must agree.
+    assert newest_file_revision() == head()
 
 
 def test_empty_to_head(db_url: str) -> None:
