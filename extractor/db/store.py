@@ -139,38 +139,39 @@ class Store:
             else:
                 fresh.setdefault(result.content_hash, i)
         stored = dict(conn.execute(select(Article.content_hash, Article.id).where(Article.content_hash.in_(list(fresh)))).all())
-        new = [(i, items[i]) for h, i in fresh.items() if h not in stored]
-        stored |= self._insert_articles(conn, new)
+        new: dict[int, tuple[str, ArticleRecord]] = {}  # item index → (file, record) to store
+        for h, i in fresh.items():
+            record = items[i].result
+            if h not in stored and isinstance(record, ArticleRecord):
+                new[i] = (items[i].file, record)
+        stored |= self._insert_articles(conn, list(new.values()))
         for i, item in enumerate(items):
-            if outcomes[i] is None:
-                record = item.result
-                assert isinstance(record, ArticleRecord)
-                created = fresh.get(record.content_hash) == i and any(j == i for j, _ in new)
+            record = item.result
+            if outcomes[i] is None and isinstance(record, ArticleRecord):
+                created = i in new
                 outcomes[i] = Outcome(item.file, "ingested" if created else "duplicate", None,
                                       stored[record.content_hash], len(record.metrics) if created else 0)
         return [o for o in outcomes if o is not None]
 
-    def _insert_articles(self, conn: Connection, new: list[tuple[int, Item]]) -> dict[str, int]:
+    def _insert_articles(self, conn: Connection, new: list[tuple[str, ArticleRecord]]) -> dict[str, int]:
         """Insert new articles with their claims, places, programmes and band keys; hash → id."""
         if not new:
             return {}
-        records = [item.result for _, item in new]
-        assert all(isinstance(r, ArticleRecord) for r in records)
-        self._ensure_places(conn, records)  # type: ignore[arg-type]
-        reposts = self._reposts(conn, records)  # type: ignore[arg-type]
-        rows = [self._article_row(item.file, item.result, reposts[n][0], reposts[n][2])  # type: ignore[arg-type]
-                for n, (_, item) in enumerate(new)]
+        records = [record for _, record in new]
+        self._ensure_places(conn, records)
+        reposts = self._reposts(conn, records)
+        rows = [self._article_row(file, record, reposts[n][0], reposts[n][2]) for n, (file, record) in enumerate(new)]
         dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
         stmt = dialect.insert(Article.__table__).on_conflict_do_nothing(index_elements=["content_hash"])
         ids = dict(conn.execute(stmt.returning(Article.content_hash, Article.id), rows).all())
         # A repost of an article earlier in this batch learns its original's id only now.
-        within = [{"repost": ids[records[n].content_hash], "original": ids[records[j].content_hash]}  # type: ignore[union-attr]
+        within = [{"repost": ids[records[n].content_hash], "original": ids[records[j].content_hash]}
                   for n, (_, j, _) in enumerate(reposts) if j is not None]
         if within:
             conn.execute(update(Article).where(Article.id == bindparam("repost")).values(canonical_id=bindparam("original")), within)
-        self._children(conn, [(ids[r.content_hash], r) for r in records])  # type: ignore[union-attr]
-        bands = [{"article_id": ids[r.content_hash], "band": b, "hash": h}  # type: ignore[union-attr]
-                 for r in records if r.minhash for b, h in enumerate(dedupe.bands(r.minhash))]  # type: ignore[union-attr]
+        self._children(conn, [(ids[r.content_hash], r) for r in records])
+        bands = [{"article_id": ids[r.content_hash], "band": b, "hash": h}
+                 for r in records if r.minhash for b, h in enumerate(dedupe.bands(r.minhash))]
         if bands:
             conn.execute(ArticleBand.__table__.insert(), bands)
         return ids
