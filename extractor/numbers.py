@@ -6,6 +6,7 @@ caller's business and never reach cn2an, which rejects them or corrupts the valu
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from math import prod
 
 import cn2an
@@ -30,14 +31,19 @@ def multiplier(chars: str) -> int:
     return prod(MULTIPLIERS[c] for c in chars) if chars else 1
 
 
-def _tidy(value: float) -> float:
-    # 37.14 × 10000 is 371400.00000000006 in binary floating point.
-    return round(value, 6)
+def scaled(digits: str | float, mult: str = "") -> float:
+    """The value of written digits times multiplier characters, in decimal arithmetic.
+
+    Binary floating point would make 64.07 × 10^8 6406999999.999999; the decimal product is
+    exact and converts to the float nearest the stated figure.
+    """
+    number = Decimal(digits.replace(",", "") if isinstance(digits, str) else repr(digits))
+    return round(float(number * multiplier(mult)), 6)
 
 
 def parse_arabic(digits: str, mult: str = "") -> Numeral:
-    """25,000 → 25000; 1.2 with 万 → 12000."""
-    return Numeral(_tidy(float(digits.replace(",", "")) * multiplier(mult)), False, False)
+    """25,000 → 25000; 1.2 with 万 → 12000; a leading minus is kept (-1.6)."""
+    return Numeral(scaled(digits, mult), False, False)
 
 
 def parse_chinese(numeral: str) -> Numeral | None:
@@ -59,7 +65,7 @@ def parse_chinese(numeral: str) -> Numeral | None:
         value = cn2an.cn2an(numeral.replace("两", "二"), "strict")  # strict mode rejects 两
     except (ValueError, KeyError, IndexError):
         return None
-    return Numeral(_tidy(float(value)), False, False)
+    return Numeral(scaled(value), False, False)
 
 
 def parse_percent_words(numeral: str) -> Numeral | None:
@@ -67,6 +73,6 @@ def parse_percent_words(numeral: str) -> Numeral | None:
     if numeral.replace(".", "", 1).isdigit():
         return parse_arabic(numeral)
     try:
-        return Numeral(_tidy(float(cn2an.cn2an(numeral, "strict"))), False, False)
+        return Numeral(scaled(cn2an.cn2an(numeral, "strict")), False, False)
     except (ValueError, KeyError, IndexError):
         return None

@@ -13,12 +13,13 @@ from functools import cache
 import regex
 
 from . import lexicon
-from .numbers import CHINESE_NUMERAL_CHARS, Numeral, multiplier, parse_arabic, parse_chinese, parse_percent_words
+from .numbers import CHINESE_NUMERAL_CHARS, Numeral, parse_arabic, parse_chinese, parse_percent_words, scaled
 from .records import Quantity
 
 QUALIFIERS = ("approx", "over", "at_least", "under", "at_most")
 _SLOGAN_MAX = 27  # characters, marks included
 _SPEECH = regex.compile(r"[,。;!?]")
+_CLAUSE_BREAKS = ",;:!?，。；：！？、\n"
 _REACH_WINDOW = 12  # how far back a comparative may stand from its number (不低于上年度职工工资总额1%)
 
 
@@ -34,6 +35,12 @@ class _Rules:
     unit_blocks: dict[str, tuple[str, ...]]  # first character → words that begin with it
     quoted: regex.Pattern[str]  # any span between a pair of quotation marks, within one line
     idioms: regex.Pattern[str]
+    needs_before: dict[str, tuple[str, ...]]  # unit → words one of which its clause must hold
+    code_before: regex.Pattern[str]  # 电话:, 邮编: right before digits
+    code_min_digits: int
+    honour_verbs: tuple[str, ...]
+    implied: regex.Pattern[str]  # 参与人次超过270万: the unit named before a bare figure
+    implied_unit: dict[str, str]
 
 
 @cache
@@ -41,14 +48,21 @@ def rules() -> _Rules:
     units = lexicon.load("units")
     quals = lexicon.load("qualifiers")
     excl = lexicon.load("exclusions")
+    context = lexicon.load("unit_context")
     unit_class: dict[str, str] = {}
     arabic_only: set[str] = set()
+    needs_before: dict[str, tuple[str, ...]] = {}
     for cls, table in units.items():
         for u in table.get("units", []):
             unit_class[u] = cls
         for u in table.get("arabic_only", []):
             unit_class[u] = cls
             arabic_only.add(u)
+        for u in (*table.get("units", []), *table.get("arabic_only", [])):
+            if "needs_before" in table:
+                needs_before[u] = tuple(table["needs_before"])
+    # 千米, 千瓦, 千克: after 千 these complete a unit, so that 千 is no multiplier.
+    prefixed = lexicon.alternation([u[1:] for u in unit_class if u.startswith("千") and len(u) > 1])
     qualifier_of: dict[tuple[str, str], str] = {}
     reach_words: list[str] = []
     for q in QUALIFIERS:
@@ -66,16 +80,19 @@ def rules() -> _Rules:
     pattern = regex.compile(
         rf"""
         (?P<pre>{words("before")})?                       # 约, 超过, 不少于 …
-        (?:(?P<low>\d+(?:\.\d+)?)\s?[-—–~～至到])?          # the low end of a range: 2—3个
+        (?:(?P<low>\d+(?:\.\d+)?|(?P<cnlow>[{cn}]+))\s?(?P<dash>(?(cnlow)[至到~～—]|[-—–~～至到])))?  # 2—3个, 三至五名
         (?:
             百分之(?P<pct>\d+(?:\.\d+)?|[{cn}点]+)          # 百分之十五
           | (?P<tenths>[一二三四五六七八九])成(?![立员为效果绩本都功熟群长就型])  # 八成以上: 80%
-          | (?P<ar>\d{{1,3}}(?:,\d{{3}})+(?!\d)|\d+(?:\.\d+)?)\s?(?P<armult>(?:[十百千]?[万亿])|[百千])?
+          | (?P<neg>(?<![\dA-Za-z.-])[-−])?                # 增长-1.6%: an explicit minus
+            (?P<ar>\d{{1,3}}(?:,\d{{3}})+(?!\d)|\d+(?:\.\d+)?)\s?
+            (?P<armult>[十百千]?[万亿]|百|千(?!{prefixed}))?   # 千 of 3千名, not of 18.4千米
           | (?P<cn>[{cn}]+)
         )
         (?P<ins>{words("inside")})?                       # 140余场次, 五百余万元
         (?P<mult>(?<=[余多来])[万亿])?                      # the 万 of 五百余万元
-        (?(pct)|(?(tenths)|\s?(?P<unit>{lexicon.alternation(unit_class)})))
+        (?(pct)|(?(tenths)|\s?(?P<unit>{lexicon.alternation(unit_class)})
+            (?P<per>/(?:{lexicon.alternation(context["per"])}))?))  # 3000元/亩: the rate's denominator
         (?P<post>{words("after")})?                       # 以上, 左右
         """,
         regex.VERBOSE,
@@ -92,6 +109,22 @@ def rules() -> _Rules:
         quoted=regex.compile("|".join(
             rf"{regex.escape(o)}[^{regex.escape(o + c)}\n]{{1,120}}{regex.escape(c)}" for o, c in excl["quote_pairs"])),
         idioms=regex.compile("|".join(f"(?:{p})" for p in excl["numeral_idioms"])),
+        needs_before=needs_before,
+        code_before=regex.compile(rf"(?:{lexicon.alternation(excl['code_words'])})[:\s]*(?:为|是)?[:\s]*$"),
+        code_min_digits=excl["code_min_digits"],
+        honour_verbs=tuple(excl["honour_verbs"]),
+        implied=regex.compile(
+            rf"""
+            (?P<noun>{lexicon.alternation(context["implied"])})
+            (?:{lexicon.alternation(lexicon.load("phrases")["links"])})?
+            (?P<pre>{words("before")})?
+            (?:(?P<ar>\d+(?:\.\d+)?)(?P<armult>[万亿]*)|(?P<cn>[{cn}]+))
+            (?P<post>{words("after")})?
+            (?=[,;:!?、。；：！？)\s]|$)                     # no unit follows: the noun named it
+            """,
+            regex.VERBOSE,
+        ),
+        implied_unit=dict(context["implied"]),
     )
 
 
@@ -126,34 +159,53 @@ def slogan_spans(text: str) -> list[tuple[int, int, str]]:
 
 
 def _numeral(m: regex.Match[str]) -> Numeral | None:
+    """The figure's value; for a range (2—3个), its high end."""
     if m["pct"]:
         return parse_percent_words(m["pct"])
     if m["tenths"]:
         return Numeral(parse_chinese(m["tenths"]).value * 10, False, False)  # type: ignore[union-attr]
-    if m["low"]:
-        value = parse_arabic(m["low"], m["armult"] or "")  # a range counts as its low end, approx
-    elif m["ar"]:
-        value = parse_arabic(m["ar"], m["armult"] or "")
+    if m["ar"]:
+        value: Numeral | None = parse_arabic(("-" if m["neg"] else "") + m["ar"], m["armult"] or "")
     else:
         value = parse_chinese(m["cn"])
     if value and m["mult"]:  # 20余万元, 五百余万元: the multiplier stands after the qualifier
-        value = Numeral(round(value.value * multiplier(m["mult"]), 6), value.round_figure, value.range_low)
+        value = Numeral(scaled(value.value, m["mult"]), value.round_figure, value.range_low)
     return value
 
 
-def _qualifier(m: regex.Match[str], text: str, num: Numeral, r: _Rules, pre: str | None) -> str:
+def _range_low(m: regex.Match[str]) -> float | None:
+    """The low end of 2—3万元 or 三至五万人; the high end's 万/亿 applies to it too."""
+    if m["cnlow"]:
+        low = parse_chinese(m["cnlow"])
+        mult = "".join(c for c in m["cn"] or "" if c in "万亿") if not m["cnlow"].endswith(("万", "亿")) else ""
+        return scaled(low.value, mult[-1:]) if low else None
+    return scaled(m["low"], (m["armult"] or "") + (m["mult"] or ""))
+
+
+def _qualifier(m: regex.Match[str], text: str, num: Numeral, r: _Rules, pre: str | None) -> str | None:
+    """The stated qualifier; None when nothing is said (the caller decides: exact, or a range's ends)."""
     for position, word in (("after", m["post"]), ("inside", m["ins"]), ("before", pre)):
         if word:
             return r.qualifier_of[(position, word)]
-    if m["low"] or num.range_low or num.round_figure:
+    if num.range_low or num.round_figure:
         return "approx"
     reach = r.reach.search(text[max(0, m.start() - _REACH_WINDOW - 4) : m.start()])
-    return r.qualifier_of[("reach", reach.group())] if reach else "exact"
+    return r.qualifier_of[("reach", reach.group())] if reach else None
+
+
+def _is_code(digits: str) -> bool:
+    """0751, 440781199001011234: a leading zero or a very long run marks a phone, postal or ID number."""
+    return (len(digits) > 1 and digits[0] == "0" and digits[1] != ".") or len(digits) >= rules().code_min_digits
+
+
+def _clause_start(text: str, pos: int) -> int:
+    breaks = [text.rfind(c, 0, pos) for c in _CLAUSE_BREAKS]
+    return max(breaks) + 1
 
 
 def _excluded(m: regex.Match[str], text: str, spans: list[tuple[int, int, str]], r: _Rules) -> bool:
     num_start = (m.start("low") if m["low"] else m.start("pct") - 3 if m["pct"] else m.start("tenths") if m["tenths"]
-                 else m.start("ar") if m["ar"] else m.start("cn"))
+                 else m.start("neg") if m["neg"] else m.start("ar") if m["ar"] else m.start("cn"))
     before = text[max(0, num_start - 4) : num_start]
     unit = m["unit"] or ""
     if before.endswith(("第", "+", "No.", "NO.")) or text[m.end() : m.end() + 1] == "+":
@@ -162,17 +214,49 @@ def _excluded(m: regex.Match[str], text: str, spans: list[tuple[int, int, str]],
         return True  # 14部门, 一个人: the unit character begins another word
     if _inside(num_start, spans, "《〈"):
         return True  # document titles
+    if unit in r.needs_before:  # 用时3天 is a duration; 优良天数达318天 counts days
+        clause = text[_clause_start(text, num_start) : num_start]
+        if not any(w in clause for w in r.needs_before[unit]):
+            return True
     if m["cn"] is None and m["tenths"] is None:
-        return False
-    if (m["cn"] or m["tenths"]) == "一" and not m["mult"]:
+        digits = [d for d in (m["low"] if not m["cnlow"] else None, m["ar"]) if d]
+        return any(_is_code(d) for d in digits) or r.code_before.search(text, max(0, num_start - 12), num_start) is not None
+    if (m["cn"] or m["tenths"]) == "一" and not m["mult"] and not m["cnlow"]:
         return True  # a bare 一 is "a / once", not a count (GUIDE.md: optional at most)
     if unit in r.arabic_only or before.endswith(r.prefix_blocks) or _inside(num_start, spans):
         return True
+    if m["cn"] and all(c in "百千万" for c in m["cn"]) and text[max(0, num_start - 4) : num_start].endswith(r.honour_verbs):
+        return True  # 入选百名标兵: a round figure after an honour verb is the honour's name
     return bool(unit) and text[m.end("unit") : m.end("unit") + len(unit)] == unit  # 一个个: rhetoric
 
 
+def _implied_quantities(text: str, r: _Rules) -> list[Quantity]:
+    """Bare figures whose unit the noun before them names (参与人次超过270万)."""
+    found = []
+    for m in r.implied.finditer(text):
+        if m["ar"]:
+            if _is_code(m["ar"]):
+                continue
+            value = scaled(m["ar"], m["armult"])
+        else:
+            num = parse_chinese(m["cn"])
+            if num is None or m["cn"] == "一":
+                continue
+            value = num.value
+        unit = r.implied_unit[m["noun"]]
+        start = m.start("pre") if m["pre"] else m.start("ar") if m["ar"] else m.start("cn")
+        word = ("after", m["post"]) if m["post"] else ("before", m["pre"]) if m["pre"] else None
+        found.append(Quantity(value=value, unit=unit, unit_class=r.unit_class[unit],
+                              qualifier=r.qualifier_of[word] if word else "exact",
+                              start=start, end=m.end(), text=text[start : m.end()]))
+    return found
+
+
 def find_quantities(text: str) -> list[Quantity]:
-    """Every number-with-unit in text that counts or measures something, left to right."""
+    """Every number-with-unit in text that counts or measures something, left to right.
+
+    A range (2—3个, 三至五名) gives one quantity for each end, with the whole range as its span.
+    """
     r = rules()
     spans = slogan_spans(text)
     idioms = [(i.start(), i.end()) for i in r.idioms.finditer(text)]
@@ -188,15 +272,13 @@ def find_quantities(text: str) -> list[Quantity]:
             start, pre = start + len(pre), None  # 最近3次: 近 belongs to 最近, it is not "about"
         qualifier = _qualifier(m, text, num, r, pre)
         unit = m["unit"] or "%"
-        found.append(
-            Quantity(
-                value=num.value,
-                unit=unit,
-                unit_class=r.unit_class.get(unit, "percent"),
-                qualifier=qualifier,
-                start=start,
-                end=m.end(),
-                text=text[start : m.end()],
-            )
-        )
+        ends = [(num.value, qualifier or "exact")]
+        if m["low"] and (low := _range_low(m)) is not None:
+            ends = [(low, qualifier or "at_least"), (num.value, qualifier or "at_most")]
+        for value, q in ends:
+            found.append(Quantity(value=value, unit=unit, unit_class=r.unit_class.get(unit, "percent"), qualifier=q,
+                                  start=start, end=m.end(), text=text[start : m.end()]))
+    if "数" in text or "口" in text or "量" in text or "次" in text:  # a cheap test before the implied-unit scan
+        found.extend(_implied_quantities(text, r))
+        found.sort(key=lambda q: q.start)
     return found

@@ -28,7 +28,8 @@ CASES = [
     ("按不低于直管党员50%的比例安排。", [(50, "%", "at_least")]),
     ("群众满意率达到百分之九十五。", [(95, "%", "exact")]),
     ("自拆违法建设13000多平方米,拆除九处违法作坊。", [(13000, "平方米", "over"), (9, "处", "exact")]),
-    ("每名指导员联系2—3个企业。", [(2, "个", "approx")]),
+    # A range gives both ends (GUIDE.md: each end is an optional entry).
+    ("每名指导员联系2—3个企业。", [(2, "个", "at_least"), (3, "个", "at_most")]),
     ("比往年多了一两千元。", [(1000, "元", "approx")]),
     ("外出务工的有24亩多田。", [(24, "亩", "over")]),
     ("覆盖企业1,948户,收入不到5万元。", [(1948, "户", "exact"), (50_000, "元", "under")]),
@@ -53,8 +54,50 @@ CASES = [
     ("数十名党员、上千人参加,几百户受益,成百上千,一成不变,三成立了。", []),
 ]
 
+# Economy, statistics bulletins, social services and the environment, in their style.
+GENRE_CASES = [
+    # money in every written form; values exact as written (decimal arithmetic)
+    ("全县实现地区生产总值64.07亿元,同比增长12.3%。", [(6_407_000_000, "元", "exact"), (12.3, "%", "exact")]),
+    ("完成固定资产投资37.14万元,一般公共预算收入12.63亿元。", [(371_400, "元", "exact"), (1_263_000_000, "元", "exact")]),
+    ("筹集资金300万余元,投入1.2亿元,奖励5千元。", [(3_000_000, "元", "over"), (120_000_000, "元", "exact"), (5000, "元", "exact")]),
+    ("人均可支配收入42356元,发放补助1200元/人,流转价格3000元/亩。",
+     [(42356, "元", "exact"), (1200, "元", "exact"), (3000, "元", "exact")]),
+    ("实现进出口总额5.6亿美元。", [(560_000_000, "美元", "exact")]),
+    # percentages, percentage points and change
+    ("比上年提高4.5个百分点,下降三成,占比达65%,提高到八成以上。",
+     [(4.5, "个百分点", "exact"), (30, "%", "exact"), (65, "%", "exact"), (80, "%", "at_least")]),
+    ("两年平均增长-1.6%,比上年下降0.8百分点。", [(-1.6, "%", "exact"), (0.8, "百分点", "exact")]),
+    # ranges: both ends; multiples
+    ("每个网格配备3至5名网格员,每村2~3个。", [(3, "名", "at_least"), (5, "名", "at_most"), (2, "个", "at_least"), (3, "个", "at_most")]),
+    ("每期培训三至五万人,约6~8吨。", [(30_000, "人", "at_least"), (50_000, "人", "at_most"), (6, "吨", "approx"), (8, "吨", "approx")]),
+    ("经济总量翻一番,销售额增长2倍,占全县的三分之一。", [(2, "倍", "exact")]),
+    # measures; a unit with its own prefix is the unit as written, 千 before another unit multiplies
+    ("新建道路18.4千米,装机5千瓦,收购3千克,培训3千名。",
+     [(18.4, "千米", "exact"), (5, "千瓦", "exact"), (3, "千克", "exact"), (3000, "名", "exact")]),
+    ("光伏装机10万千瓦,治理面积2.5平方千米,造林1.2万亩,湿地300公顷。",
+     [(100_000, "千瓦", "exact"), (2.5, "平方千米", "exact"), (12_000, "亩", "exact"), (300, "公顷", "exact")]),
+    ("新增床位200张,新建学校12所,接种疫苗3.5万剂次,购置设备30台套。",
+     [(200, "张", "exact"), (12, "所", "exact"), (35_000, "剂次", "exact"), (30, "台套", "exact")]),
+    ("修建水渠1200延米,日处理污水2万立方米/日,清运垃圾6.5万吨。",
+     [(1200, "延米", "exact"), (20_000, "立方米", "exact"), (65_000, "吨", "exact")]),
+    ("安装路灯200盏,配备电脑50台,公交车12辆,安置房80套。",
+     [(200, "盏", "exact"), (50, "台", "exact"), (12, "辆", "exact"), (80, "套", "exact")]),
+    # days and years that count something, durations that only scope time
+    ("全年空气优良天数达318天,连续5年获评全省文明县城。", [(318, "天", "exact"), (5, "年", "exact")]),
+    ("项目用时3天完成,三年来累计投入,为期两天的培训,连续3年来。", []),
+    # the unit stated before a bare figure
+    ("参与人次超过270万,年末户籍人口52.3万。", [(2_700_000, "人次", "over"), (523_000, "人", "exact")]),
+    ("总人口1234567人。", [(1_234_567, "人", "exact")]),
+    # codes and ordinals that are not figures
+    ("咨询电话:0751-5551234,邮编:529200台山市,身份证号440781199001011234。", []),
+    ("手机13800138000,传真 0750-1234567。", []),
+    ("对问题线索进行二次复核,推进二次创业,三次产业协调发展。", []),
+    ("2019至2021年,1—2月,2022-06-07,8:00-12:00。", []),
+    ("3人入选百名优秀青年标兵,被评为千名好支书。", [(3, "人", "exact")]),
+]
 
-@pytest.mark.parametrize(("sentence", "expected"), CASES, ids=[c[0][:12] for c in CASES])
+
+@pytest.mark.parametrize(("sentence", "expected"), CASES + GENRE_CASES, ids=[c[0][:12] for c in CASES + GENRE_CASES])
 def test_quantities(sentence: str, expected: list[tuple[float, str, str]]) -> None:
     found = [(q.value, q.unit, q.qualifier) for q in find_quantities(sentence)]
     assert found == expected
@@ -65,6 +108,21 @@ def test_span_offsets_point_at_the_text() -> None:
     for q in find_quantities(text):
         assert text[q.start : q.end] == q.text
     assert [q.text for q in find_quantities(text)] == ["50余次", "50余个"]
+
+
+def test_range_ends_and_rate_denominators_keep_their_span() -> None:
+    text = "每村配备2—3名网格员,发放补助1200元/人。"
+    assert [(q.value, q.text) for q in find_quantities(text)] == [(2, "2—3名"), (3, "2—3名"), (1200, "1200元/人")]
+    for q in find_quantities(text):
+        assert text[q.start : q.end] == q.text
+
+
+def test_values_are_exact_decimals() -> None:
+    # Binary floating point gives 6406999999.999999 for 64.07 × 10^8.
+    for digits in ("64.07", "37.14", "12.63", "1.02", "0.29", "98.76"):
+        text = f"完成{digits}亿元。"
+        (q,) = find_quantities(text)
+        assert repr(q.value) == repr(float(f"{digits}e8")), text
 
 
 def test_unit_classes() -> None:
