@@ -7,7 +7,7 @@ from the lexicon files; this module only applies them.
 from __future__ import annotations
 
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 import regex
@@ -20,6 +20,7 @@ QUALIFIERS = ("approx", "over", "at_least", "under", "at_most")
 _SLOGAN_MAX = 27  # characters, marks included
 _SPEECH = regex.compile(r"[,。;!?]")
 _CLAUSE_BREAKS = ",;:!?，。；：！？、\n"
+_RANGE_MARKS = "-—–~～至到"
 _REACH_WINDOW = 12  # how far back a comparative may stand from its number (不低于上年度职工工资总额1%)
 
 
@@ -219,6 +220,8 @@ def _excluded(m: regex.Match[str], text: str, spans: list[tuple[int, int, str]],
         if not any(w in clause for w in r.needs_before[unit]):
             return True
     if m["cn"] is None and m["tenths"] is None:
+        if unit in r.arabic_only and before[-1:].isascii() and before[-1:].isalpha():
+            return True  # PM2.5平均浓度: digits glued to Latin letters name something
         digits = [d for d in (m["low"] if not m["cnlow"] else None, m["ar"]) if d]
         return any(_is_code(d) for d in digits) or r.code_before.search(text, max(0, num_start - 12), num_start) is not None
     if (m["cn"] or m["tenths"]) == "一" and not m["mult"] and not m["cnlow"]:
@@ -281,4 +284,17 @@ def find_quantities(text: str) -> list[Quantity]:
     if "数" in text or "口" in text or "量" in text or "次" in text:  # a cheap test before the implied-unit scan
         found.extend(_implied_quantities(text, r))
         found.sort(key=lambda q: q.start)
-    return found
+    return _join_ranges(text, found)
+
+
+def _join_ranges(text: str, found: list[Quantity]) -> list[Quantity]:
+    """100元至300元: two figures of one unit joined by a range mark are the ends of one range."""
+    out = list(found)
+    for i in range(len(out) - 1):
+        a, b = out[i], out[i + 1]
+        if (a.unit == b.unit and a.qualifier == b.qualifier == "exact" and b.start == a.end + 1
+                and text[a.end] in _RANGE_MARKS and a.value < b.value):
+            span = text[a.start : b.end]
+            out[i] = replace(a, qualifier="at_least", end=b.end, text=span)
+            out[i + 1] = replace(b, qualifier="at_most", start=a.start, text=span)
+    return out
