@@ -20,7 +20,7 @@ QUALIFIERS = ("approx", "over", "at_least", "under", "at_most")
 _SLOGAN_MAX = 27  # characters, marks included
 _SPEECH = regex.compile(r"[,。;!?]")
 _CLAUSE_BREAKS = ",;:!?，。；：！？、\n"
-_RANGE_MARKS = "-—–~～至到"
+_RANGE_MARKS = "-—–~～至"  # not 到: 由5万元到100万元 is a change, not a range
 _REACH_WINDOW = 12  # how far back a comparative may stand from its number (不低于上年度职工工资总额1%)
 
 
@@ -211,6 +211,8 @@ def _excluded(m: regex.Match[str], text: str, spans: list[tuple[int, int, str]],
     unit = m["unit"] or ""
     if before.endswith(("第", "+", "No.", "NO.")) or text[m.end() : m.end() + 1] == "+":
         return True  # ordinals and formula names (5+2+7)
+    if before.endswith("每"):
+        return True  # 每百人拥有医生3.2名, 每10户: the number is the denominator of a rate
     if unit and any(len(b) > len(unit) and text.startswith(b, m.start("unit")) for b in r.unit_blocks.get(unit[0], ())):
         return True  # 14部门, 一个人: the unit character begins another word
     if _inside(num_start, spans, "《〈"):
