@@ -185,7 +185,7 @@ def eval_cmd(
             if summary.seen == 0:
                 _err("error: no input files found (looked for .txt, .html, .htm, .jsonl and their .gz)")
                 raise typer.Exit(1)
-        evaluation = evaluate_database(engine, gold_docs, with_sentences=errors and not as_json)
+        evaluation = evaluate_database(engine, gold_docs, with_sentences=errors)
         engine.dispose()
     if evaluation.docs_not_in_input:
         missing = evaluation.docs_not_in_input
