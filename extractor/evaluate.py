@@ -22,10 +22,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import astuple, dataclass, field
 from pathlib import PurePath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .gold import GoldClaim, GoldDoc
 from .segment import sentences
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 Row = Mapping[str, Any]  # one export row: column name → cell
 
@@ -99,7 +102,7 @@ class ClaimCounts:
     period_ok: int = 0
 
     def __add__(self, other: ClaimCounts) -> ClaimCounts:
-        return ClaimCounts(*(a + b for a, b in zip(astuple(self), astuple(other))))
+        return ClaimCounts(*(a + b for a, b in zip(astuple(self), astuple(other), strict=True)))
 
 
 @dataclass(slots=True)
@@ -167,7 +170,7 @@ def _pair_findings(doc: str, key: tuple[float | None, str], gold: GoldClaim, row
                    checks: tuple[bool, bool, bool]) -> list[Finding]:
     if all(checks):
         return []
-    names = [n for n, ok in zip(("qualifier", "subject", "period"), checks) if not ok]
+    names = [n for n, ok in zip(("qualifier", "subject", "period"), checks, strict=True) if not ok]
     want = " ".join(f"{n}={getattr(gold, n) or '-'}" for n in names)
     got = " ".join(f"{n}={row.get(n) or '-'}" for n in names)
     return [Finding(doc, "claim", "wrong", _label(key), gold.text, str(row.get("sentence") or ""), want, got)]
@@ -294,17 +297,18 @@ def evaluate(gold: Mapping[str, GoldDoc], metrics: Iterable[Row], articles: Iter
     return Evaluation(scores, fields, len(unknown), missing)
 
 
-def export_rows(engine: Any, table: str) -> Iterator[dict[str, Any]]:
+# The database layer is imported only here: scoring rows needs none of it.
+def export_rows(engine: Engine, table: str) -> Iterator[dict[str, Any]]:
     """An export's rows as dicts, through the same query as `extractor export`."""
     from .db.export import rows
 
-    it = rows(engine, table)
+    it = iter(rows(engine, table))
     header = next(it)
     for row in it:
-        yield dict(zip(header, row))
+        yield dict(zip(header, row, strict=True))
 
 
-def evaluate_database(engine: Any, gold: Mapping[str, GoldDoc], with_sentences: bool = False) -> Evaluation:
+def evaluate_database(engine: Engine, gold: Mapping[str, GoldDoc], with_sentences: bool = False) -> Evaluation:
     """Score what the database at engine holds; with_sentences reads bodies so misses show their sentence."""
     bodies = None
     if with_sentences:

@@ -108,7 +108,8 @@ def mutations(n: int, score_py: str, gold: str, csvs: dict[str, str], tmp: str) 
             write_csv(paths[t], rows, headers[t])
         reference = score(score_py, gold, paths)
         # eval's rows are read back from the same CSV, as the reference reads them
-        ours = as_json(evaluate(gold_docs, *(read_csv(paths[t]) for t in ("metrics", "articles", "initiatives"))))
+        ours = as_json(evaluate(gold_docs, read_csv(paths["metrics"]), read_csv(paths["articles"]),
+                                read_csv(paths["initiatives"])))
         problems += [f"mutation {trial}: {d}" for d in differences(reference, ours, quiet=True)]
     print(f"{n} mutations scored both ways")
     return problems
