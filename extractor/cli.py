@@ -1,4 +1,4 @@
-"""The command line: a thin skin over ingest, export and migrate. Errors are one line.
+"""The command line: a thin skin over ingest, export, eval and migrate. Errors are one line.
 
 The database layer is imported inside the commands: extraction worker processes import this
 module as their main module, and must not carry SQLAlchemy and Alembic for nothing.
@@ -143,6 +143,58 @@ def export_cmd(
         _err(f"error: cannot write {output}: {exc.strerror}")
         raise typer.Exit(2) from None
     _err(f"wrote {n} rows to {Path(output)}")
+
+
+@app.command("eval")
+def eval_cmd(
+    gold: Annotated[Path, typer.Argument(help="Gold file: one JSON line per annotated article (docs/ANNOTATING.md).",
+                                         show_default=False)],
+    paths: Annotated[list[str] | None, typer.Argument(help="Article files and folders, ingested into a temporary database.",
+                                                      show_default=False)] = None,
+    db: Annotated[str | None, typer.Option("--db", help="Score this database instead (PATHs, if given, are ingested into it first).",
+                                           show_default=False)] = None,
+    workers: Annotated[int | None, typer.Option(help="Extraction processes [default: the machine's cores].", show_default=False)] = None,
+    by_doc: Annotated[bool, typer.Option("--by-doc", help="Also the figures of each article.")] = False,
+    errors: Annotated[bool, typer.Option("--errors", help="List every miss, false hit and wrong field, with its sentence.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object (for scripts) instead of text.")] = False,
+) -> None:
+    """Score the extraction against your own annotated articles: precision, recall and F1."""
+    import json
+    import tempfile
+
+    from .evalreport import as_json as to_json, text_report
+    from .evaluate import evaluate_database
+    from .gold import GoldError, load_gold
+    from .ingest import ingest
+
+    try:
+        gold_docs = load_gold(gold)
+    except GoldError as exc:
+        _err(f"error: {exc}")
+        raise typer.Exit(2) from None
+    if not paths and db is None:
+        _err("error: give the article files or folders to score, or --db URL for a database that holds them")
+        raise typer.Exit(2)
+    with tempfile.TemporaryDirectory(prefix="extractor-eval-") as tmp:
+        engine = _open(db or f"sqlite:///{Path(tmp) / 'eval.db'}")
+        if paths:
+            with _progress(sys.stderr.isatty()) as progress:
+                summary = ingest(paths, engine, workers=workers, progress=progress)
+            for f in summary.failures:
+                _err(f"failed: {f.file}: {f.reason}")
+            if summary.seen == 0:
+                _err("error: no input files found (looked for .txt, .html, .htm, .jsonl and their .gz)")
+                raise typer.Exit(1)
+        evaluation = evaluate_database(engine, gold_docs, with_sentences=errors)
+        engine.dispose()
+    if evaluation.docs_not_in_input:
+        missing = evaluation.docs_not_in_input
+        _err(f"warning: {len(missing)} of {len(gold_docs)} gold articles have no input of that file name: "
+             f"{', '.join(missing[:5])}{' …' if len(missing) > 5 else ''}")
+    if as_json:
+        typer.echo(json.dumps(to_json(evaluation, by_doc, errors), ensure_ascii=False))
+    else:
+        typer.echo(text_report(evaluation, by_doc, errors))
 
 
 @db_app.command("upgrade")
