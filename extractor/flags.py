@@ -30,7 +30,7 @@ class _Rules:
     rate_before: regex.Pattern[str]
     rate_after: tuple[str, ...]
     rate_not: regex.Pattern[str]
-    target_before: regex.Pattern[str]  # plan words, and 将 before a verb
+    target_before: regex.Pattern[str]  # plan words, and 将/争取 before a verb
     target_after: tuple[str, ...]
     target_not: regex.Pattern[str]
     done_before: regex.Pattern[str]
@@ -39,6 +39,8 @@ class _Rules:
     comparison_first: regex.Pattern[str]  # a comparison word the clause goes on with
     comparison_last: regex.Pattern[str]  # a comparison word just before the figure
     then: str
+    attributes: regex.Pattern[str]
+    attribute_units: regex.Pattern[str]
     locating: regex.Pattern[str]
     locating_classes: frozenset[str]
 
@@ -52,7 +54,7 @@ def rules() -> _Rules:
     data = lexicon.load("flags")
     rate, target, threshold = data["rate"], data["target"], data["threshold"]
     plans = lexicon.alternation(target["before"])
-    future = rf"{regex.escape(target['future'])}(?=(?:{lexicon.alternation(target['future_verbs'])}))"
+    future = rf"(?:{lexicon.alternation(target['before_verb'])})(?=(?:{lexicon.alternation(target['verbs'])}))"
     comparisons = lexicon.alternation(threshold["comparisons"])
     return _Rules(
         breaks=regex.compile(f"[{regex.escape(''.join(data['clause']['breaks']))}]"),
@@ -68,6 +70,8 @@ def rules() -> _Rules:
         comparison_first=regex.compile(f"^(?:{comparisons})"),
         comparison_last=regex.compile(f"(?:{comparisons})$"),
         then=threshold["then"],
+        attributes=_any(threshold["attributes"]),
+        attribute_units=_any(threshold["attribute_units"]),
         locating=_any(threshold["locating"]),
         locating_classes=frozenset(threshold["locating_classes"]),
     )
@@ -96,8 +100,9 @@ def _is_threshold(r: _Rules, before: str, span: str, after: str, unit_class: str
     # 收入5万元以上的村, 少于5万元的村: a comparison, then 的 and the group it defines.
     following = r.comparison_first.match(after)
     rest = after[following.end():] if following else after
-    compared = following or r.comparison.search(span) or r.comparison_last.search(before)
-    if compared and rest.startswith(r.then):
+    just_before = r.comparison_last.search(before)
+    measured = r.attributes.search(before) or r.attribute_units.search(span)
+    if rest.startswith(r.then) and (just_before or (measured and (following or r.comparison.search(span)))):
         return True
     if unit_class in r.locating_classes:
         # 距县城30公里: the nearest figure after the marker only (距村5公里的水库修路3公里).
