@@ -12,6 +12,7 @@ from .claims import extract_metrics
 from .cleaning import clean
 from .dedupe import signature
 from .initiatives import extract_initiatives, link_initiatives
+from .measures import annotate
 from .metadata import extract_meta
 from .places import locate
 from .records import ArticleMeta, ArticleRecord, CleanText
@@ -58,6 +59,6 @@ def analyse(body: str, body_start: int, meta: ArticleMeta, cleaned: CleanText) -
         minhash=signature(text),
         place_mentions=places.mentions,
         place_paths=places.place_paths,
-        metrics=places.metrics,
+        metrics=annotate(places.metrics, body_start),
         initiatives=initiatives,
     )

@@ -13,7 +13,8 @@ QUERIES: dict[str, str] = {
     "metrics": """
         SELECT file, value, unit, unit_class, qualifier, subject, predicate, period, locality, initiative,
                span_text, sentence, char_start, char_end, title, published, locality_code, locality_path,
-               article_id, canonical_article_id, metric_id
+               article_id, canonical_article_id, metric_id,
+               base_value, base_unit, is_rate, is_target, is_threshold, echo_of_id
         FROM metric_mentions ORDER BY article_id, char_start, metric_id""",
     "articles": """
         SELECT a.file, a.title, a.published, a.source, a.publisher, a.author, a.url, l.name AS locality,
