@@ -1,5 +1,4 @@
 """Gazetteer: lookup, place mentions and article locality, on sentences written for these tests."""
-import time
 
 import pytest
 
@@ -35,11 +34,10 @@ def test_path(gz, code, path):
     assert names(gz, code) == path
 
 
-def test_load_is_fast_and_cached():
+def test_load_is_cached():
+    # How long loading takes is the benchmark's to show: a timed test fails on a busy machine.
     load.cache_clear()
-    start = time.perf_counter()
     gz = load()
-    assert time.perf_counter() - start < 1.0
     assert load() is gz
 
 
