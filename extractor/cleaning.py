@@ -7,6 +7,7 @@ bylines, footer). Offsets everywhere else refer to the body returned here.
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import dataclass
 from functools import cache
 from itertools import islice
 
@@ -44,6 +45,9 @@ _TITLE_MIN_HAN = 5
 _TITLE_MAX_LEN = 80
 _PARAGRAPH_MIN_LEN = 60
 _FURNITURE_MAX = 100  # characters: no navigation, caption or counter line is longer
+_HEADLINE_MAX = 50  # characters: a longer line under a related-articles heading is prose again
+_SMALL_BODY_SHARE = 0.2  # a body below this share of a long page is worth a look at the page
+_SMALL_BODY_PAGE = 2000  # characters: shorter pages are not flagged (short notices are normal)
 
 
 @cache
@@ -53,12 +57,22 @@ def _converter():  # type: ignore[no-untyped-def]
     return opencc.OpenCC("t2s")
 
 
+@dataclass(frozen=True, slots=True)
+class _Furniture:
+    drop: regex.Pattern[str]  # short lines
+    statement: regex.Pattern[str]  # lines of any length
+    block: regex.Pattern[str]  # headings of headline and comment blocks
+    footer: regex.Pattern[str]
+
+
 @cache
-def _patterns() -> tuple[regex.Pattern[str], regex.Pattern[str]]:
+def _patterns() -> _Furniture:
     data = lexicon.load("boilerplate")
-    drop = regex.compile("|".join(f"(?:{p})" for p in data["drop_line"]))
-    footer = regex.compile("|".join(f"(?:{p})" for p in data["footer_start"]))
-    return drop, footer
+
+    def union(key: str) -> regex.Pattern[str]:
+        return regex.compile("|".join(f"(?:{p})" for p in data[key]))
+
+    return _Furniture(union("drop_line"), union("statement"), union("block_start"), union("footer_start"))
 
 
 def normalise(text: str) -> str:
@@ -115,13 +129,70 @@ def _looks_like_title(line: str) -> bool:
     )
 
 
+def _is_labelled_meta(line: str) -> bool:
+    """A byline or source line that starts with its label (kept for extract_meta, never furniture)."""
+    return len(line) < _PARAGRAPH_MIN_LEN and bool(_META_LABEL.match(line))
+
+
+def _is_byline(line: str) -> bool:
+    """A labelled field, or a date stamp with hardly any words (• 2022-06-07 09:43:00)."""
+    return bool(_META_LABEL.search(line)) or (bool(_DATE_STAMP.search(line)) and len(_HAN.findall(line)) < _TITLE_MIN_HAN)
+
+
+def _is_paragraph(line: str, f: _Furniture) -> bool:
+    """A paragraph of the article's prose: long, punctuated, and none of the site's own text."""
+    return (
+        len(line) >= _PARAGRAPH_MIN_LEN
+        and ("。" in line or "," in line)
+        and len(_HAN.findall(line)) >= _PARAGRAPH_MIN_LEN // 2  # not a line of phone numbers
+        and line.count("|") < 3
+        and not (len(line) <= _FURNITURE_MAX and (f.drop.search(line) or f.block.match(line)))
+        and not f.footer.match(line)
+        and not f.statement.search(line)
+    )
+
+
+def strip_furniture(lines: list[str]) -> list[str]:
+    """The page's non-empty lines without its furniture, judged line by line.
+
+    A footer marker ends the page only when no paragraph of prose follows it; a block heading
+    (相关阅读, 网友评论) takes the short headline-like lines under it; everything else is kept.
+    """
+    f = _patterns()
+    kept: list[str] = []
+    in_block = False
+    for i, ln in enumerate(lines):
+        short = len(ln) <= _FURNITURE_MAX
+        # Furniture is short, or a list of links with bars between them: long lines of prose are
+        # not run through every pattern (most of the cleaning time went there).
+        if (short or ln.count("|") >= 3) and f.drop.search(ln):
+            continue
+        if short and f.block.match(ln):
+            in_block = True
+            continue
+        cut = None if _is_labelled_meta(ln) else f.footer.search(ln)
+        if cut:
+            before = ln[: cut.start()].strip()
+            if before:
+                kept.append(before)
+            if not any(_is_paragraph(later, f) for later in lines[i + 1 :]):
+                break
+            continue
+        if f.statement.search(ln):
+            continue
+        if in_block:
+            # A headline directly above its byline is the article's own title, not a list entry.
+            title_here = i + 1 < len(lines) and _is_byline(lines[i + 1])
+            if len(ln) <= _HEADLINE_MAX and "。" not in ln and not _is_byline(ln) and not title_here:
+                continue
+            in_block = False
+        kept.append(ln)
+    return kept
+
+
 def layout(text: str) -> tuple[str | None, list[str], list[str]]:
     """Split page text into (title, metadata lines, body lines), dropping page furniture."""
-    drop, footer = _patterns()
-    lines = [ln.strip() for ln in text.split("\n")]
-    # Page furniture is short, or a list of links with bars between them: long lines of prose
-    # are not run through every pattern (most of the cleaning time went there).
-    kept = [ln for ln in lines if ln and not ((len(ln) <= _FURNITURE_MAX or ln.count("|") >= 3) and drop.search(ln))]
+    kept = strip_furniture([s for s in (ln.strip() for ln in text.split("\n")) if s])
     first_paragraph = next((i for i, ln in enumerate(kept) if len(ln) >= _PARAGRAPH_MIN_LEN and not _is_meta(ln)), len(kept))
     header = kept[:first_paragraph]
     meta_at = [i for i, ln in enumerate(header) if _is_meta(ln)]
@@ -138,19 +209,20 @@ def layout(text: str) -> tuple[str | None, list[str], list[str]]:
     meta = [kept[i] for i in meta_at]
     body: list[str] = []
     for ln in kept[skip_to:]:
-        if _URL_LINE.search(ln) or (_is_meta(ln) and len(ln) < _PARAGRAPH_MIN_LEN and _META_LABEL.match(ln)):
+        if _URL_LINE.search(ln) or _is_labelled_meta(ln):
             meta.append(ln)
-            continue
-        cut = footer.search(ln)
-        if not cut:
+        else:
             body.append(ln)
-            continue
-        before = ln[: cut.start()].strip()
-        if before:
-            body.append(before)
-        if body:
-            break
     return title, meta, body
+
+
+def layout_warning(cleaned: CleanText) -> str | None:
+    """A note for the ingest log when the body is a small part of a long page (a layout the
+    furniture rules may have misread), else None."""
+    if cleaned.page_chars <= _SMALL_BODY_PAGE or len(cleaned.body) >= _SMALL_BODY_SHARE * cleaned.page_chars:
+        return None
+    share = len(cleaned.body) / cleaned.page_chars
+    return f"cleaned body is {share:.0%} of the text ({cleaned.page_chars:,} chars): check the page's layout"
 
 
 def clean(text: str) -> CleanText:
@@ -168,4 +240,5 @@ def clean(text: str) -> CleanText:
         converted=converted,
         pinyin_stripped=pinyin,
         garbled=is_garbled(text),
+        page_chars=len(text),
     )
