@@ -45,6 +45,7 @@ _TITLE_MIN_HAN = 5
 _TITLE_MAX_LEN = 80
 _PARAGRAPH_MIN_LEN = 60
 _FURNITURE_MAX = 100  # characters: no navigation, caption or counter line is longer
+_PROSE_MIN_HAN = 20  # characters in a sentence of prose below a footer marker (not 版权所有。)
 _HEADLINE_MAX = 50  # characters: a longer line under a related-articles heading is prose again
 _SMALL_BODY_SHARE = 0.2  # a body below this share of a long page is worth a look at the page
 _SMALL_BODY_PAGE = 2000  # characters: shorter pages are not flagged (short notices are normal)
@@ -140,11 +141,13 @@ def _is_byline(line: str) -> bool:
 
 
 def _is_paragraph(line: str, f: _Furniture) -> bool:
-    """A paragraph of the article's prose: long, punctuated, and none of the site's own text."""
+    """Prose of the article: a sentence, or a long punctuated line, of words rather than numbers
+    (not a line of phone numbers), and none of the site's own text."""
+    if "。" not in line and (len(line) < _PARAGRAPH_MIN_LEN or "," not in line):
+        return False
+    han = len(_HAN.findall(line))
     return (
-        len(line) >= _PARAGRAPH_MIN_LEN
-        and ("。" in line or "," in line)
-        and len(_HAN.findall(line)) >= _PARAGRAPH_MIN_LEN // 2  # not a line of phone numbers
+        (han >= _PROSE_MIN_HAN if "。" in line else han >= _PARAGRAPH_MIN_LEN // 2)
         and line.count("|") < 3
         and not (len(line) <= _FURNITURE_MAX and (f.drop.search(line) or f.block.match(line)))
         and not f.footer.match(line)
@@ -160,7 +163,8 @@ def strip_furniture(lines: list[str]) -> list[str]:
     """
     f = _patterns()
     kept: list[str] = []
-    in_block = False
+    block_until: int | None = None  # in a block: the line that ends it above the article, if any
+    in_block = begun = dated = False  # begun: a paragraph kept; dated: a byline kept
     for i, ln in enumerate(lines):
         short = len(ln) <= _FURNITURE_MAX
         # Furniture is short, or a list of links with bars between them: long lines of prose are
@@ -169,6 +173,8 @@ def strip_furniture(lines: list[str]) -> list[str]:
             continue
         if short and f.block.match(ln):
             in_block = True
+            # Above the article's own headline and byline, a block ends at them.
+            block_until = None if begun or dated else _headline_at(lines, i + 1, f)
             continue
         cut = None if _is_labelled_meta(ln) else f.footer.search(ln)
         if cut:
@@ -181,13 +187,25 @@ def strip_furniture(lines: list[str]) -> list[str]:
         if f.statement.search(ln):
             continue
         if in_block:
-            # A headline directly above its byline is the article's own title, not a list entry.
-            title_here = i + 1 < len(lines) and _is_byline(lines[i + 1])
-            if len(ln) <= _HEADLINE_MAX and "。" not in ln and not _is_byline(ln) and not title_here:
+            if len(ln) <= _HEADLINE_MAX and "。" not in ln and (block_until is None or i < block_until):
                 continue
             in_block = False
+        begun = begun or (len(ln) >= _PARAGRAPH_MIN_LEN and not _is_meta(ln))
+        dated = dated or _is_byline(ln)
         kept.append(ln)
     return kept
+
+
+def _headline_at(lines: list[str], start: int, f: _Furniture) -> int | None:
+    """The article's headline: the last title-like line directly above a byline, before the
+    first paragraph from `start` on (None when the page shows none)."""
+    found = None
+    for i in range(start, len(lines) - 1):
+        if _is_paragraph(lines[i], f):
+            break
+        if _looks_like_title(lines[i]) and _is_byline(lines[i + 1]):
+            found = i
+    return found
 
 
 def layout(text: str) -> tuple[str | None, list[str], list[str]]:
