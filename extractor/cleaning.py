@@ -164,7 +164,7 @@ def strip_furniture(lines: list[str]) -> list[str]:
     f = _patterns()
     kept: list[str] = []
     block_until: int | None = None  # in a block: the line that ends it above the article, if any
-    in_block = begun = dated = False  # begun: a paragraph kept; dated: a byline kept
+    in_block = begun = dated = False  # begun: prose kept; dated: a byline kept
     for i, ln in enumerate(lines):
         short = len(ln) <= _FURNITURE_MAX
         # Furniture is short, or a list of links with bars between them: long lines of prose are
@@ -190,7 +190,7 @@ def strip_furniture(lines: list[str]) -> list[str]:
             if len(ln) <= _HEADLINE_MAX and "。" not in ln and (block_until is None or i < block_until):
                 continue
             in_block = False
-        begun = begun or (len(ln) >= _PARAGRAPH_MIN_LEN and not _is_meta(ln))
+        begun = begun or _is_paragraph(ln, f)
         dated = dated or _is_byline(ln)
         kept.append(ln)
     return kept
