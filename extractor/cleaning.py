@@ -60,7 +60,10 @@ def _converter():  # type: ignore[no-untyped-def]
 
 @dataclass(frozen=True, slots=True)
 class _Furniture:
-    drop: regex.Pattern[str]  # short lines
+    # Short lines to drop, in two parts: patterns anchored at the line start are tried there
+    # only (one alternation of anchored and free patterns is tried at every position: 3x slower).
+    drop_start: regex.Pattern[str]
+    drop_any: regex.Pattern[str]
     statement: regex.Pattern[str]  # lines of any length
     block: regex.Pattern[str]  # headings of headline and comment blocks
     footer: regex.Pattern[str]
@@ -70,10 +73,18 @@ class _Furniture:
 def _patterns() -> _Furniture:
     data = lexicon.load("boilerplate")
 
-    def union(key: str) -> regex.Pattern[str]:
-        return regex.compile("|".join(f"(?:{p})" for p in data[key]))
+    def union(patterns: list[str]) -> regex.Pattern[str]:
+        return regex.compile("|".join(f"(?:{p})" for p in patterns))
 
-    return _Furniture(union("drop_line"), union("statement"), union("block_start"), union("footer_start"))
+    drop = data["drop_line"]
+    return _Furniture(
+        union([p for p in drop if p.startswith("^")]), union([p for p in drop if not p.startswith("^")]),
+        union(data["statement"]), union(data["block_start"]), union(data["footer_start"]),
+    )
+
+
+def _is_drop(line: str, f: _Furniture) -> bool:
+    return bool(f.drop_start.match(line) or f.drop_any.search(line))
 
 
 def normalise(text: str) -> str:
@@ -149,7 +160,7 @@ def _is_paragraph(line: str, f: _Furniture) -> bool:
     return (
         (han >= _PROSE_MIN_HAN if "。" in line else han >= _PARAGRAPH_MIN_LEN // 2)
         and line.count("|") < 3
-        and not (len(line) <= _FURNITURE_MAX and (f.drop.search(line) or f.block.match(line)))
+        and not (len(line) <= _FURNITURE_MAX and (_is_drop(line, f) or f.block.match(line)))
         and not f.footer.match(line)
         and not f.statement.search(line)
     )
@@ -169,7 +180,7 @@ def strip_furniture(lines: list[str]) -> list[str]:
         short = len(ln) <= _FURNITURE_MAX
         # Furniture is short, or a list of links with bars between them: long lines of prose are
         # not run through every pattern (most of the cleaning time went there).
-        if (short or ln.count("|") >= 3) and f.drop.search(ln):
+        if (short or ln.count("|") >= 3) and _is_drop(ln, f):
             continue
         if short and f.block.match(ln):
             in_block = True
