@@ -98,6 +98,7 @@ class CleanText:
     converted: bool = False
     pinyin_stripped: bool = False
     garbled: bool = False
+    page_chars: int = 0  # length of the page text the body was cut from (0: not known)
 
 
 @dataclass(slots=True)
@@ -119,6 +120,7 @@ class ArticleRecord:
     place_paths: dict[str, list[Place]] = field(default_factory=dict)
     metrics: list[Metric] = field(default_factory=list)
     initiatives: list[Initiative] = field(default_factory=list)
+    warning: str | None = None  # what a person should check about this page (ingest_log reason)
 
 
 @dataclass(frozen=True, slots=True)

@@ -149,7 +149,7 @@ class Store:
             record = item.result
             if outcomes[i] is None and isinstance(record, ArticleRecord):
                 created = i in new
-                outcomes[i] = Outcome(item.file, "ingested" if created else "duplicate", None,
+                outcomes[i] = Outcome(item.file, "ingested" if created else "duplicate", record.warning,
                                       stored[record.content_hash], len(record.metrics) if created else 0)
         return [o for o in outcomes if o is not None]
 
@@ -352,14 +352,15 @@ class Store:
     # -- the log --------------------------------------------------------------------------------
 
     def _log(self, conn: Connection, items: list[Item], outcomes: list[Outcome], logged: dict[str, Any]) -> None:
-        """Record what became of every item (an unchanged file keeps its status)."""
+        """Record what became of every item (an unchanged file keeps its status and reason)."""
         rows = []
         for item, outcome in zip(items, outcomes):
             before = logged.get(item.file)
-            status = before.status if outcome.status == "unchanged" and before is not None else outcome.status
+            kept = outcome.status == "unchanged" and before is not None
+            status, reason = (before.status, before.reason) if kept else (outcome.status, outcome.reason)
             result = item.result
             rows.append({
-                "file": item.file, "status": status, "reason": outcome.reason, "article_id": outcome.article_id,
+                "file": item.file, "status": status, "reason": reason, "article_id": outcome.article_id,
                 "content_hash": result.content_hash if isinstance(result, ArticleRecord) else None,
                 "source_file": item.source_file, "file_size": item.size, "file_mtime_ns": item.mtime_ns,
                 "seen_at": _now(),
