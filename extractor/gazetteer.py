@@ -11,9 +11,12 @@ Finding: full names (斗山镇), chains of parent and child (长沙县路口镇 
 county level and up (台山 for 台山市) unless the stem is a common word, and, inside one article, the stem of a
 town already named in full (路口 once 路口镇 appears).  Deciding: an ambiguous name is settled by its parent
 in the chain, then by related places elsewhere in the text, then by outlet names in the metadata, then by
-the URL host, and a bare stem that fits a city and a county (长沙) goes to the larger unit.  The primary
-locality walks down from the province, following the clearly dominant branch while it carries more than
-half the weight of the unit above it.
+the URL host, and a bare stem that fits a city and a county (长沙) goes to the larger unit.  A county
+directly followed by a town the 2022 list does not hold under it (惠来县龙江镇: renamed, merged or new)
+places that town under the county, and the town's other mentions with it.  The primary locality walks
+down from the province, following the clearly dominant branch while it carries more than half the weight
+of the unit above it; the branch of the title's place is followed whatever the body's counts, and below
+a unit the title names one part must outweigh all its siblings together.
 """
 from __future__ import annotations
 
@@ -38,9 +41,9 @@ ADMIN_SUFFIX = re.compile(r"(?:自治区|自治州|自治县|自治旗|新区|�
 NOT_A_PLACE = re.compile(r"开发区|园区|风景名胜区|示范区|管理区|实验区|试验区|合作区|产业区|新城|群岛|海域|委员会|管委会")
 HAN = re.compile(r"[\u4e00-\u9fff]")
 # 全县/我县/该镇/本市 ...: the article's own unit, named only by its kind.
-SCOPE = re.compile(r"[全我该本](县|市|区|镇|乡|旗)(?![委长级直属域内外])")
+SCOPE = re.compile(r"[全我该本](县|市|区|镇|乡|旗|盟|州)(?![委长级直属域内外县])")
 SCOPE_LEVELS = {"县": ("county",), "旗": ("county",), "区": ("county",), "市": ("county", "city"),
-                "镇": ("town",), "乡": ("town",)}
+                "镇": ("town",), "乡": ("town",), "盟": ("city",), "州": ("city",)}
 
 # Weights of one mention by where it is.  The title states the topic; the body's first place
 # mention usually introduces it; metadata and URLs name the publisher, who is usually but not always the place.
@@ -71,8 +74,11 @@ class Mention:
     end: int
     text: str
     codes: tuple[str, ...]  # candidate divisions
-    kind: str = "full"  # full | chain (parent+child, codes of the child) | short (台山) | alias (town stem)
+    # full | chain (parent+child, codes of the child) | short (台山) | alias (town stem)
+    # | unlisted (a county and a town the gazetteer does not list under it, codes of the county)
+    kind: str = "full"
     source: str = "body"  # title | body | context | url
+    town: str | None = None  # for unlisted: the town's name
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +87,9 @@ class Resolution:
     # unique | parent-in-text | co-mention | outlet-name | url | higher-level | common-parent | unresolved
     method: str
     candidates: tuple[Division, ...] = ()  # when unresolved: the divisions it could be
+    # A town under `division` that the gazetteer does not list there (renamed, merged or new since
+    # 2022), known from the text naming it right after its county: 惠来县龙江镇.
+    town: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,9 +159,10 @@ class _Hit:
     kind: str
     named: tuple[str, ...] = ()  # codes spelled out in full, both parts of a chain
     narrowed: bool = False  # a chain parent cut the candidates down
+    town: str | None = None  # kind unlisted: the town named after the county
 
     def mention(self, source: str) -> Mention:
-        return Mention(self.start, self.end, self.text, self.codes, self.kind, source)
+        return Mention(self.start, self.end, self.text, self.codes, self.kind, source, self.town)
 
 
 @dataclass(slots=True)
@@ -309,6 +319,12 @@ class Gazetteer:
                     out[-1] = _Hit(prev.start, hit.end, prev.text + hit.text, keep, "chain",
                                    parents + keep, len(keep) < len(hit.codes))
                     continue
+                counties = tuple(c for c in prev.named if len(c) == 6)
+                if len(counties) == 1 and all(len(c) == 9 for c in hit.codes):
+                    # 惠来县龙江镇 where 2022's list has no 龙江镇 under 惠来县: the text knows better
+                    out[-1] = _Hit(prev.start, hit.end, prev.text + hit.text, counties, "unlisted",
+                                   counties, town=hit.text)
+                    continue
             out.append(hit)
         return out
 
@@ -375,15 +391,35 @@ class Gazetteer:
         found += [_Found("url", url or "", h) for h in self._url_hits(url)]
         # what each mention could be, for settling the ambiguous ones by the others
         support = [(o, _CodeSets.of(o.hit.codes)) for o in found] if any(len(o.hit.codes) > 1 for o in found) else []
+        unlisted = self._unlisted(found)
         for f in found:
-            f.resolution = self._decide(f, support, attested)
+            f.resolution = self._decide(f, support, attested, unlisted)
             f.weight, f.strong = self._weigh(f, attested)
         self._mark_lead(found)
         primary = self._primary(found, texts)
         return primary, [(f.hit.mention(f.source), f.resolution) for f in found]
 
-    def _decide(self, f: _Found, support: list[tuple[_Found, _CodeSets]], attested: set[str]) -> Resolution:
+    def _unlisted(self, found: list[_Found]) -> dict[str, tuple[str, str]]:
+        """Town names (and their stems) the article places under a county the gazetteer does not
+        list them under: name → (county code, town name)."""
+        out: dict[str, tuple[str, str]] = {}
+        for f in found:
+            if f.hit.kind == "unlisted" and f.hit.town:
+                out[f.hit.town] = (f.hit.codes[0], f.hit.town)
+                if (stem := town_stem(f.hit.town)) and stem not in self._lex.short_stop:
+                    out[stem] = (f.hit.codes[0], f.hit.town)
+        return out
+
+    def _decide(self, f: _Found, support: list[tuple[_Found, _CodeSets]], attested: set[str],
+                unlisted: Mapping[str, tuple[str, str]]) -> Resolution:
         codes = f.hit.codes
+        if f.hit.kind == "unlisted":
+            return Resolution(self.get(codes[0]), "parent-in-text", town=f.hit.town)
+        if f.hit.text in unlisted and f.hit.kind in ("full", "alias") and not any(
+            c.startswith(unlisted[f.hit.text][0]) for c in codes
+        ):  # 龙江镇 again, after 惠来县龙江镇: the same town, not one of that name elsewhere
+            county, town = unlisted[f.hit.text]
+            return Resolution(self.get(county), "co-mention", town=town)
         if len(codes) == 1:
             return Resolution(self.get(codes[0]), "parent-in-text" if f.hit.narrowed else "unique")
         if f.hit.kind == "short":  # a stem whose full name is in the article: 长沙 with 长沙县
@@ -428,10 +464,11 @@ class Gazetteer:
     def _primary(self, found: list[_Found], texts: list[tuple[str, str]]) -> Resolution:
         tree = _SupportTree(self)
         for f in found:
+            in_title = f.source == "title" and f.strong
             if f.resolution.division:
-                tree.add(f.resolution.division.code, f.weight, f.strong)
+                tree.add(f.resolution.division.code, f.weight, f.strong, in_title, f.resolution.town)
             elif len(f.hit.codes) > 1:
-                tree.add_group(f.hit.codes, f.weight, f.strong)
+                tree.add_group(f.hit.codes, f.weight, f.strong, in_title)
         for src, text in texts:
             if src in ("title", "body"):
                 for m in SCOPE.finditer(text):
@@ -441,6 +478,8 @@ class Gazetteer:
             return Resolution(None, "unresolved", tuple(d for c in sorted(node) if (d := self.get(c))))
         if node == ROOT:
             return Resolution(None, "unresolved")
+        if isinstance(node, tuple):  # a town the gazetteer does not list under its county
+            return Resolution(self.get(node[0]), "parent-in-text", town=node[1])
         return Resolution(self.get(node), self._method_for(node, found))
 
     @staticmethod
@@ -453,51 +492,83 @@ class Gazetteer:
         return {"context": "outlet-name", "url": "url"}.get(best.source, best.resolution.method)
 
 
+# A node of the support tree: a division's code, an unresolved name's candidates, or
+# (county code, name) for a town the gazetteer does not list under that county.
+_Node = str | frozenset[str] | tuple[str, str]
+
+
 class _SupportTree:
     """Weights of mentions, summed up the division tree, for walking down to the primary locality."""
 
     def __init__(self, gazetteer: Gazetteer) -> None:
         self._gz = gazetteer
-        self.own: dict[str, float] = defaultdict(float)
-        self.sub: dict[str | frozenset[str], float] = defaultdict(float)
-        self.kids: dict[str, set[str | frozenset[str]]] = defaultdict(set)
-        self.strong: set[str | frozenset[str]] = set()
+        self.own: dict[_Node, float] = defaultdict(float)
+        self.sub: dict[_Node, float] = defaultdict(float)
+        self.kids: dict[_Node, set[_Node]] = defaultdict(set)
+        self.strong: set[_Node] = set()
+        self.titled: set[_Node] = set()  # the units the title names
+        self.in_title: set[_Node] = set()  # ... and the units above them
 
-    def add(self, code: str, weight: float, strong: bool) -> None:
-        self.own[code] += weight
-        self._propagate((ROOT, *self._gz._ancestors(code), code), weight, strong)
+    def add(self, code: str, weight: float, strong: bool, in_title: bool = False, town: str | None = None) -> None:
+        node: _Node = (code, town) if town else code
+        path: tuple[_Node, ...] = (ROOT, *self._gz._ancestors(code), code, *((node,) if town else ()))
+        self.own[node] += weight
+        self._propagate(path, weight, strong, in_title)
 
-    def add_group(self, codes: tuple[str, ...], weight: float, strong: bool) -> None:
+    def add_group(self, codes: tuple[str, ...], weight: float, strong: bool, in_title: bool = False) -> None:
         """An unresolved name sits under the lowest unit that contains all its candidates."""
         common = set.intersection(*(set(self._gz._ancestors(c)) for c in codes))
         lca = max(common, key=len, default=ROOT)
         path = (ROOT, *self._gz._ancestors(lca), lca) if lca else (ROOT,)
-        self._propagate((*path, frozenset(codes)), weight, strong)
+        self._propagate((*path, frozenset(codes)), weight, strong, in_title)
 
     def add_scope(self, levels: tuple[str, ...], suffix: str, weight: float) -> None:
         """全县/我县 adds to the most mentioned county whose name ends in 县, and so on."""
-        units = [c for c in self.own if LEVELS[len(c)] in levels and self._gz._names[c].endswith(suffix)]
+        units = [n for n in self.own if (unit := self._unit(n)) and unit[0] in levels and unit[1].endswith(suffix)]
         if units:
-            self.add(max(units, key=self.own.__getitem__), weight, strong=False)
+            best = max(units, key=self.own.__getitem__)
+            code, town = (best[0], best[1]) if isinstance(best, tuple) else (best, None)
+            self.add(code, weight, strong=False, town=town)
 
-    def _propagate(self, path: tuple, weight: float, strong: bool) -> None:
+    def _unit(self, node: _Node) -> tuple[str, str] | None:
+        """(level, name) of a node that is one unit."""
+        if isinstance(node, tuple):
+            return "town", node[1]
+        if isinstance(node, str) and node:
+            return LEVELS[len(node)], self._gz._names[node]
+        return None
+
+    def _propagate(self, path: tuple[_Node, ...], weight: float, strong: bool, in_title: bool) -> None:
         for parent, child in zip(path, path[1:]):
             self.kids[parent].add(child)
         for node in path:
             self.sub[node] += weight
             if strong:
                 self.strong.add(node)
+        if in_title:
+            self.in_title.update(path)
+            self.titled.add(path[-1])
 
-    def walk(self) -> str | frozenset[str]:
-        node: str | frozenset[str] = ROOT
+    def walk(self) -> _Node:
+        node: _Node = ROOT
         while isinstance(node, str):
             kids = sorted((k for k in self.kids[node] if k in self.strong), key=self.sub.__getitem__, reverse=True)
             if not kids:
                 break
+            titled = [k for k in kids if k in self.in_title]
+            if len(titled) == 1 and node not in self.titled:
+                node = titled[0]  # the title's place outranks places the body names more often
+                continue
             best = kids[0]
             if self.sub[best] <= DESCEND_RATIO * self.own[node]:
                 break
-            if len(kids) > 1 and self.sub[best] < DOMINANCE * self.sub[kids[1]]:
+            # below a unit the title names, one part of it must outweigh all the others together:
+            # 锡林郭勒盟 with three of its 旗 in the body stays the 盟
+            if node in self.titled:
+                rivals = sum(self.sub[k] for k in kids[1:])
+                if rivals and self.sub[best] <= DOMINANCE * rivals:
+                    break
+            elif len(kids) > 1 and self.sub[best] < DOMINANCE * self.sub[kids[1]]:
                 break
             node = best
         return node
