@@ -16,7 +16,8 @@ directly followed by a town the 2022 list does not hold under it (惠来县龙�
 places that town under the county, and the town's other mentions with it.  The primary locality walks
 down from the province, following the clearly dominant branch while it carries more than half the weight
 of the unit above it; the branch of the title's place is followed whatever the body's counts, and below
-a unit the title names one part must outweigh all its siblings together.
+a unit the title names one part must outweigh all its siblings together (support.py weighs and walks;
+surface_index.py finds the names).
 """
 from __future__ import annotations
 
@@ -30,11 +31,13 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from .support import LEVELS, ROOT, CodeSets, SupportTree, best_supported
+from .surface_index import SurfaceIndex
+
 DATA_DIR = Path(__file__).with_name("data")
 DIVISIONS_FILE = DATA_DIR / "divisions.tsv.gz"
 LEXICON_FILE = DATA_DIR / "gazetteer.toml"
 
-LEVELS = {2: "province", 4: "city", 6: "county", 9: "town"}
 TOWN_SUFFIX = re.compile(r"(?:街道办事处|街道|民族乡|苏木|地区|镇|乡)$")
 ADMIN_SUFFIX = re.compile(r"(?:自治区|自治州|自治县|自治旗|新区|林区|特区|地区|省|市|区|县|旗|盟)$")
 # County-level units that are zones or offices, not places people name by a stem.
@@ -52,12 +55,6 @@ LEAD_BONUS = 2.0  # for the first place the body names
 OUTLET_WEIGHT = 0.5  # 台山政府网 inside the body: the publisher
 DATELINE_WEIGHT = 0.2  # 人民网银川6月4日电, 记者 长沙报道: where the reporter was
 BARE_SHORT_WEIGHT = 0.5  # a short form whose full name appears nowhere in the article
-# Walking down: a child must carry more than this share of its parent's own weight, and beat its
-# strongest sibling by this factor.
-DESCEND_RATIO = 0.5
-DOMINANCE = 1.5
-
-ROOT = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,7 +184,7 @@ class Gazetteer:
             if pinyin and short_stem(name) not in self._lex.short_stop:
                 self._pinyin[pinyin].append(code)
         self._surfaces = self._build_surfaces()
-        self._index = _SurfaceIndex(self._surfaces)
+        self._index = SurfaceIndex(self._surfaces)
         self._ancestry: dict[str, tuple[str, ...]] = {}  # filled as codes are asked about
 
     # -- lookup ---------------------------------------------------------------------------------
@@ -390,7 +387,7 @@ class Gazetteer:
         found, attested = self._find_all(texts)
         found += [_Found("url", url or "", h) for h in self._url_hits(url)]
         # what each mention could be, for settling the ambiguous ones by the others
-        support = [(o, _CodeSets.of(o.hit.codes)) for o in found] if any(len(o.hit.codes) > 1 for o in found) else []
+        support = [(o, CodeSets.of(o.hit.codes)) for o in found] if any(len(o.hit.codes) > 1 for o in found) else []
         unlisted = self._unlisted(found)
         for f in found:
             f.resolution = self._decide(f, support, attested, unlisted)
@@ -410,7 +407,7 @@ class Gazetteer:
                     out[stem] = (f.hit.codes[0], f.hit.town)
         return out
 
-    def _decide(self, f: _Found, support: list[tuple[_Found, _CodeSets]], attested: set[str],
+    def _decide(self, f: _Found, support: list[tuple[_Found, CodeSets]], attested: set[str],
                 unlisted: Mapping[str, tuple[str, str]]) -> Resolution:
         codes = f.hit.codes
         if f.hit.kind == "unlisted":
@@ -429,7 +426,7 @@ class Gazetteer:
             codes = named or codes
         for method, sources in (("co-mention", ("title", "body")), ("outlet-name", ("context",)), ("url", ("url",))):
             others = [sets for o, sets in support if o.source in sources and o is not f]
-            best = _best_supported(codes, others)
+            best = best_supported(codes, others)
             if best:
                 return Resolution(self.get(best), method)
         if f.hit.kind == "short":  # 长沙 (市 or 县), 吉林 (省 or 市): the larger unit
@@ -462,7 +459,7 @@ class Gazetteer:
             lead.weight *= LEAD_BONUS
 
     def _primary(self, found: list[_Found], texts: list[tuple[str, str]]) -> Resolution:
-        tree = _SupportTree(self)
+        tree = SupportTree(self)
         for f in found:
             in_title = f.source == "title" and f.strong
             if f.resolution.division:
@@ -490,180 +487,6 @@ class Gazetteer:
         if best is None:  # only unresolved names under it, all within this unit
             return "common-parent"
         return {"context": "outlet-name", "url": "url"}.get(best.source, best.resolution.method)
-
-
-# A node of the support tree: a division's code, an unresolved name's candidates, or
-# (county code, name) for a town the gazetteer does not list under that county.
-_Node = str | frozenset[str] | tuple[str, str]
-
-
-class _SupportTree:
-    """Weights of mentions, summed up the division tree, for walking down to the primary locality."""
-
-    def __init__(self, gazetteer: Gazetteer) -> None:
-        self._gz = gazetteer
-        self.own: dict[_Node, float] = defaultdict(float)
-        self.sub: dict[_Node, float] = defaultdict(float)
-        self.kids: dict[_Node, set[_Node]] = defaultdict(set)
-        self.strong: set[_Node] = set()
-        self.titled: set[_Node] = set()  # the units the title names
-        self.in_title: set[_Node] = set()  # ... and the units above them
-
-    def add(self, code: str, weight: float, strong: bool, in_title: bool = False, town: str | None = None) -> None:
-        node: _Node = (code, town) if town else code
-        path: tuple[_Node, ...] = (ROOT, *self._gz._ancestors(code), code, *((node,) if town else ()))
-        self.own[node] += weight
-        self._propagate(path, weight, strong, in_title)
-
-    def add_group(self, codes: tuple[str, ...], weight: float, strong: bool, in_title: bool = False) -> None:
-        """An unresolved name sits under the lowest unit that contains all its candidates."""
-        common = set.intersection(*(set(self._gz._ancestors(c)) for c in codes))
-        lca = max(common, key=len, default=ROOT)
-        path = (ROOT, *self._gz._ancestors(lca), lca) if lca else (ROOT,)
-        self._propagate((*path, frozenset(codes)), weight, strong, in_title)
-
-    def add_scope(self, levels: tuple[str, ...], suffix: str, weight: float) -> None:
-        """全县/我县 adds to the most mentioned county whose name ends in 县, and so on."""
-        units = [n for n in self.own if (unit := self._unit(n)) and unit[0] in levels and unit[1].endswith(suffix)]
-        if units:
-            best = max(units, key=self.own.__getitem__)
-            code, town = (best[0], best[1]) if isinstance(best, tuple) else (best, None)
-            self.add(code, weight, strong=False, town=town)
-
-    def _unit(self, node: _Node) -> tuple[str, str] | None:
-        """(level, name) of a node that is one unit."""
-        if isinstance(node, tuple):
-            return "town", node[1]
-        if isinstance(node, str) and node:
-            return LEVELS[len(node)], self._gz._names[node]
-        return None
-
-    def _propagate(self, path: tuple[_Node, ...], weight: float, strong: bool, in_title: bool) -> None:
-        for parent, child in zip(path, path[1:]):
-            self.kids[parent].add(child)
-        for node in path:
-            self.sub[node] += weight
-            if strong:
-                self.strong.add(node)
-        if in_title:
-            self.in_title.update(path)
-            self.titled.add(path[-1])
-
-    def walk(self) -> _Node:
-        node: _Node = ROOT
-        while isinstance(node, str):
-            kids = sorted((k for k in self.kids[node] if k in self.strong), key=self.sub.__getitem__, reverse=True)
-            if not kids:
-                break
-            titled = [k for k in kids if k in self.in_title]
-            if len(titled) == 1 and node not in self.titled:
-                node = titled[0]  # the title's place outranks places the body names more often
-                continue
-            best = kids[0]
-            if self.sub[best] <= DESCEND_RATIO * self.own[node]:
-                break
-            # below a unit the title names, one part of it must outweigh all the others together:
-            # 锡林郭勒盟 with three of its 旗 in the body stays the 盟
-            if node in self.titled:
-                rivals = sum(self.sub[k] for k in kids[1:])
-                if rivals and self.sub[best] <= DOMINANCE * rivals:
-                    break
-            elif len(kids) > 1 and self.sub[best] < DOMINANCE * self.sub[kids[1]]:
-                break
-            node = best
-        return node
-
-
-_PREFIX_SLICES = tuple(slice(n) for n in LEVELS)
-
-
-def _prefixes(code: str) -> frozenset[str]:
-    """The codes a code starts with, itself included: 430121 → 43, 4301, 430121."""
-    return frozenset(map(code.__getitem__, _PREFIX_SLICES))
-
-
-@dataclass(frozen=True, slots=True)
-class _CodeSets:
-    """A mention's candidate codes, arranged to test quickly whether a code nests with any of them:
-    `code in prefixes` when the code is a candidate or above one, `not _prefixes(code).isdisjoint(codes)`
-    when a candidate is above the code."""
-
-    codes: frozenset[str]
-    prefixes: frozenset[str]  # every prefix of every candidate, the candidates included
-    size: int
-
-    @staticmethod
-    def of(codes: tuple[str, ...]) -> _CodeSets:
-        return _CodeSets(frozenset(codes), frozenset().union(*map(_prefixes, codes)), len(codes))
-
-
-def _best_supported(codes: Sequence[str], others: list[_CodeSets]) -> str | None:
-    """The candidate most related to the other mentions (as parent, child or same), if one leads.
-    An ambiguous mention counts as a fraction, split over its candidates."""
-    scores = {}
-    for c in codes:
-        above = _prefixes(c)  # same division, or one inside the other: codes nest by prefix
-        scores[c] = sum((c in o.prefixes or not above.isdisjoint(o.codes)) / o.size for o in others)
-    ranked = sorted(scores.values(), reverse=True)
-    if ranked[0] > 0 and (len(ranked) == 1 or ranked[0] > ranked[1]):
-        return max(scores, key=scores.__getitem__)
-    return None
-
-
-class _SurfaceIndex:
-    """Every occurrence of every surface in a text, without trying every length at every position.
-
-    Full names end in one of a few characters (镇 乡 道 县 区 市 州 旗 ...).  A character-class regex
-    finds those in the text, and a table of the surfaces' last two characters gives the lengths worth
-    checking there; short forms that end in such a character (杭州, 藁城) are found the same way.  The
-    other surfaces, short forms such as 台山, are found from their start: a regex finds each character
-    that could start one followed by a character that could come second, and a table of first two
-    characters gives the lengths to check.  Both regexes are plain character classes, so they compile
-    in milliseconds and scan in C; Python only looks at the few places they stop."""
-
-    def __init__(self, surfaces: Mapping[str, tuple[tuple[str, str], ...]]) -> None:
-        self._surfaces = surfaces
-        ends = {s[-1] for s, entries in surfaces.items() if entries[0][1] == "full"}
-        self._singles = frozenset(s for s in surfaces if len(s) == 1)  # none in the NBS data
-        ends |= self._singles
-        self._by_start = frozenset(s for s in surfaces if s[-1] not in ends)  # found from their start
-        by_tail: dict[str, set[int]] = defaultdict(set)
-        by_head: dict[str, set[int]] = defaultdict(set)
-        for s in surfaces:
-            if s in self._by_start:
-                by_head[s[:2]].add(len(s))
-            elif len(s) > 1:
-                by_tail[s[-2:]].add(len(s))
-        self._by_tail = {k: tuple(sorted(v)) for k, v in by_tail.items()}
-        self._by_head = {k: tuple(sorted(v)) for k, v in by_head.items()}
-        self._tail_re = re.compile(_char_class(ends)) if ends else None
-        firsts, seconds = _char_class(h[0] for h in by_head), _char_class(h[1] for h in by_head)
-        self._head_re = re.compile(f"{firsts}(?={seconds})") if by_head else None
-
-    def spans(self, text: str) -> list[tuple[int, int]]:
-        """(start, end) of every occurrence of a surface, overlapping ones included, each once, in no order."""
-        surfaces, out = self._surfaces, []
-        if self._tail_re:
-            by_tail = self._by_tail
-            for m in self._tail_re.finditer(text, 1):  # a match at 0 can only end a one-character surface
-                end = m.end()
-                for n in by_tail.get(text[end - 2 : end], ()):
-                    if n <= end and text[end - n : end] in surfaces:
-                        out.append((end - n, end))
-            if self._singles:
-                out += [m.span() for m in self._tail_re.finditer(text) if m.group() in self._singles]
-        if self._head_re:
-            by_head, by_start, size = self._by_head, self._by_start, len(text)
-            for m in self._head_re.finditer(text):
-                start = m.start()
-                for n in by_head.get(text[start : start + 2], ()):
-                    if start + n <= size and text[start : start + n] in by_start:
-                        out.append((start, start + n))
-        return out
-
-
-def _char_class(chars: Iterable[str]) -> str:
-    return "[" + "".join(re.escape(c) for c in sorted(set(chars))) + "]"
 
 
 def _read_rows(path: Path) -> Iterable[tuple[str, str, str]]:
