@@ -33,7 +33,15 @@ _GARBLE = regex.compile(
 )
 # A line is metadata when it carries a labelled field or a publication date stamp.
 _META_LABEL = regex.compile(
-    r"(?:文章来源|信息来源|稿件来源|来源|稿源|作者|发布机构|发布时间|发布日期|发表于|日期|时间|原文链接|原标题)\s*[:：]"
+    r"(?:文章来源|信息来源|稿件来源|来源|稿源|作者|发布机构|发布时间|发布日期|发表于|日期|时间|原文链接|原标题|索引号|文号)\s*[:：]"
+)
+# A menu of short words (首页 政务公开 新闻中心 ...): neither headline nor paragraph, however long.
+_MENU = regex.compile(r"^\S{1,6}(?:\s+\S{1,6}){3,}$")
+# Lines that are no headline though short and wordy: a numbered section heading of the body
+# (二、主要做法, (三)工作成效), a site's name.
+_NOT_TITLE = regex.compile(
+    r"^(?:[一二三四五六七八九十]{1,3}[、.]|[(][一二三四五六七八九十\d]{1,3}[)]|\d{1,2}[、.](?!\d)|第[一二三四五六七八九十]{1,3}[章节部分])"
+    r"|^[^\s_|｜-]{2,20}(?:网站|门户|政府网|人民政府|融媒体中心|客户端)$"
 )
 _DATE_STAMP = regex.compile(r"(?<!\d)(?:19|20)\d{2}(?:[-/.]\d{1,2}[-/.]\d{1,2}|年\d{1,2}月\d{1,2}日)")
 _URL_LINE = regex.compile(r"^(?:原文链接|原文地址|原文网址)\s*[:：]")
@@ -138,6 +146,8 @@ def _looks_like_title(line: str) -> bool:
         and "。" not in line
         and not line.endswith((",", ";"))
         and not _is_meta(line)
+        and not _NOT_TITLE.search(line)
+        and not _MENU.match(line)
     )
 
 
@@ -180,7 +190,7 @@ def strip_furniture(lines: list[str]) -> list[str]:
         short = len(ln) <= _FURNITURE_MAX
         # Furniture is short, or a list of links with bars between them: long lines of prose are
         # not run through every pattern (most of the cleaning time went there).
-        if (short or ln.count("|") >= 3) and _is_drop(ln, f):
+        if (short or ln.count("|") >= 3) and not _is_labelled_meta(ln) and _is_drop(ln, f):
             continue
         if short and f.block.match(ln):
             in_block = True
@@ -222,13 +232,15 @@ def _headline_at(lines: list[str], start: int, f: _Furniture) -> int | None:
 def layout(text: str) -> tuple[str | None, list[str], list[str]]:
     """Split page text into (title, metadata lines, body lines), dropping page furniture."""
     kept = strip_furniture([s for s in (ln.strip() for ln in text.split("\n")) if s])
-    first_paragraph = next((i for i, ln in enumerate(kept) if len(ln) >= _PARAGRAPH_MIN_LEN and not _is_meta(ln)), len(kept))
+    first_paragraph = next((i for i, ln in enumerate(kept) if len(ln) >= _PARAGRAPH_MIN_LEN and not _is_meta(ln) and not _MENU.match(ln)), len(kept))
     header = kept[:first_paragraph]
     meta_at = [i for i, ln in enumerate(header) if _is_meta(ln)]
     title_at: int | None = None
     if meta_at:
         # The headline is the last title-like line above the first date/source line.
         title_at = next((i for i in range(meta_at[0] - 1, -1, -1) if _looks_like_title(header[i])), None)
+        if title_at is None:  # an index-number table above the headline (索引号 … 发布日期 …)
+            title_at = next((i for i in range(meta_at[0] + 1, len(header)) if _looks_like_title(header[i])), None)
     elif header and _looks_like_title(header[0]):
         title_at = 0
     elif len(header) > 1 and len(header[0]) < _TITLE_MIN_HAN and _looks_like_title(header[1]):

@@ -20,7 +20,7 @@ from .records import ArticleMeta, ArticleRecord, CleanText
 
 # Fewer letters, digits and characters than this below the headline is a page without an
 # article (furniture only): such a page is no article, and so never a duplicate of another.
-MIN_ARTICLE_CHARS = 40
+MIN_ARTICLE_CHARS = 20  # one short sentence of news is an article
 
 
 def content_hash(body: str) -> str:

@@ -197,10 +197,10 @@ def test_index_finds_every_surface(gz):
 
 
 def test_index_with_one_character_and_overlapping_surfaces():
-    from extractor.gazetteer import _SurfaceIndex
+    from extractor.surface_index import SurfaceIndex
 
     surfaces = {s: (("1", kind),) for s, kind in
                 [("京", "full"), ("北京市", "full"), ("京津", "short"), ("津冀", "short"), ("北京", "short")]}
-    index = _SurfaceIndex(surfaces)
+    index = SurfaceIndex(surfaces)
     for text in ("北京市京津冀", "京", "京京", "津冀北京"):
         assert sorted(index.spans(text)) == _every_occurrence(surfaces, text)
