@@ -3,16 +3,17 @@
 Chinese states a count either before its noun (推选29名机关党员干部) or after it
 (发展党员10名, 宣讲140余场次). The rule: a noun phrase right after the figure is what it
 counts; otherwise the phrase before it in the same clause, with the verb and the time and
-place words peeled off. Word lists come from lexicon/phrases.toml and periods.toml.
+place words peeled off, or the label of its table cell (特困供养:35人). A change keeps its word after
+the indicator (固定资产投资增长); a figure that names nothing (……,同比增长6.2%; 再选派1000名)
+counts what the figure before it counted. The word lists are in claim_words.py.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 
 import regex
 
-from . import lexicon
+from .claim_words import phrases
 from .numbers import CHINESE_NUMERAL_CHARS
 from .quantities import find_quantities
 from .records import Metric, Quantity
@@ -26,86 +27,6 @@ _NP_CHARS = regex.compile(r"[\p{Han}A-Za-z()“”‘’·]")
 _PHRASE_START = regex.compile(r"[\p{Han}“]")
 _FIGURE_START = regex.compile(rf"[\d{CHINESE_NUMERAL_CHARS}]")
 _OF_WINDOW = 8  # 1个已建成的党建示范点: a 的 this close after the figure introduces the noun
-
-
-@dataclass(frozen=True, slots=True)
-class _Phrases:
-    verb: regex.Pattern[str]  # a verb in group "verb"; nouns that contain verbs match without it
-    noun: regex.Pattern[str]
-    stop_after: regex.Pattern[str]
-    strip_before: regex.Pattern[str]
-    link_end: regex.Pattern[str]
-    adverb_end: regex.Pattern[str]
-    trailing: regex.Pattern[str]
-    list_end: regex.Pattern[str]
-    comparative: regex.Pattern[str]
-    measure_nouns: frozenset[str]
-    compound_head: regex.Pattern[str]
-    describes_figure: frozenset[str]
-    rate_nouns: frozenset[str]
-    title_verbs: regex.Pattern[str]
-    self_counting: frozenset[str]
-    classifiers: frozenset[str]
-    pivot_verbs: frozenset[str]
-    change_verbs: frozenset[str]
-    function_word: regex.Pattern[str]
-    period: regex.Pattern[str]
-    period_end: regex.Pattern[str]  # a time phrase closing the text before a figure (由2019年的)
-    change_end: regex.Pattern[str]  # 同比增长, 提高到: group "level" when the figure is the new level
-    comparison_end: regex.Pattern[str]
-    from_to_end: regex.Pattern[str]
-    level_end: regex.Pattern[str]  # 发展到: a verb reaching the figure
-    light_verbs: frozenset[str]
-    share: regex.Pattern[str]
-    bare_measures: frozenset[str]
-    enumerator: regex.Pattern[str]
-
-
-@cache
-def phrases() -> _Phrases:
-    p = lexicon.load("phrases")
-    num = rf"(?:\d+|[{CHINESE_NUMERAL_CHARS}]+)"
-
-    def patterns(xs: list[str]) -> str:
-        return "|".join(f"(?:{x.replace('NUM', num)})" for x in xs)
-
-    periods = patterns(lexicon.load("periods")["patterns"])
-    # 增加值, 覆盖率: a verb before one of these suffixes is inside a noun.
-    verbs = rf"(?:{lexicon.alternation(p['verbs'])})(?![{''.join(p['noun_suffixes'])}])"
-    changes = lexicon.alternation(p["change_verbs"])
-    return _Phrases(
-        verb=regex.compile(rf"(?:{lexicon.alternation(p['nouns'])})|(?P<verb>{verbs})"),
-        noun=regex.compile(lexicon.alternation(p["nouns"])),
-        stop_after=regex.compile(rf"(?:{lexicon.alternation(p['stops_after'] + p['change_verbs'])}|{verbs})"),
-        strip_before=regex.compile(lexicon.alternation(p["strip_before"])),
-        link_end=regex.compile(rf"(?:{lexicon.alternation(p['links'])})$"),
-        adverb_end=regex.compile(rf"(?:{lexicon.alternation(p['adverbs'])})$"),
-        trailing=regex.compile(rf"(?:{lexicon.alternation(p['trailing'])})$"),
-        # 等 ends a list (……等宣讲), but not in 一等奖, 同等, 等级.
-        list_end=regex.compile(r"(?<![一二三四五六七八九十\d同平对])等(?![奖级次待同于])"),
-        comparative=regex.compile(lexicon.alternation(
-            [w for q in lexicon.load("qualifiers").values() for w in q.get("reach", [])])),
-        measure_nouns=frozenset(p["measure_nouns"]),
-        compound_head=regex.compile(lexicon.alternation(p["compound_heads"])),
-        describes_figure=frozenset(p["describes_figure"]),
-        rate_nouns=frozenset(p["rate_nouns"]),
-        title_verbs=regex.compile(lexicon.alternation(p["title_verbs"])),
-        self_counting=frozenset(p["self_counting_units"]),
-        classifiers=frozenset(p["classifiers"]),
-        pivot_verbs=frozenset(p["pivot_verbs"]),
-        change_verbs=frozenset(p["change_verbs"]),
-        function_word=regex.compile(lexicon.alternation(p["stops_after"])),
-        period=regex.compile(periods),
-        period_end=regex.compile(f"(?:{periods})的?$"),
-        change_end=regex.compile(rf"(?:{changes})了?(?P<level>到|至)?$"),
-        comparison_end=regex.compile(f"(?:{patterns(p['comparisons'])})$"),
-        from_to_end=regex.compile(f"(?:{patterns(p['from_to'])})$"),
-        level_end=regex.compile(rf"(?:{lexicon.alternation(p['verbs'] + p['change_verbs'])})[到至]$"),
-        light_verbs=frozenset(p["light_verbs"]),
-        share=regex.compile(p["share"]),
-        bare_measures=frozenset(p["bare_measures"]),
-        enumerator=regex.compile(f"^(?:{patterns(p['enumerators'])})"),
-    )
 
 
 def _following_phrase(text: str, pos: int, end: int, classifier: bool) -> tuple[str, int]:
@@ -259,13 +180,16 @@ class _Peeled:
 def _peel(chunk: str) -> _Peeled:
     """Strip the words around a subject read backwards."""
     ph = phrases()
-    link = change = reached = None
+    link = change = reached = per = None
     # 覆盖率已经达到98%, 比上年同期增长, 从最初的, 非公企业中已有: peel link verbs, changes,
     # comparisons, adverbs, time and place words off the end.
     while m := (ph.change_end.search(chunk) or ph.link_end.search(chunk) or ph.adverb_end.search(chunk)
                 or ph.comparison_end.search(chunk) or ph.period_end.search(chunk) or ph.from_to_end.search(chunk)
-                or ph.level_end.search(chunk) or (len(chunk) > 2 and ph.trailing.search(chunk))):
-        if m.re is ph.change_end and change is None and reached is None:
+                or ph.level_end.search(chunk) or ph.per_end.search(chunk)
+                or (len(chunk) > 2 and ph.trailing.search(chunk))):
+        if m.re is ph.per_end and per is None:
+            per = m.group()  # 提高到每人每月720元: kept after the indicator found before it
+        elif m.re is ph.change_end and change is None and reached is None:
             word = m.group().removesuffix(m["level"] or "").removesuffix("了")
             if m["level"] or word.endswith("至"):  # 提高到65%: the figure is the new level
                 reached = word
@@ -285,7 +209,7 @@ def _peel(chunk: str) -> _Peeled:
         lead := ph.period.match(chunk) or ph.strip_before.match(chunk) or ph.enumerator.match(chunk)
     ) and lead.end() > 0:
         chunk = chunk[lead.end() :]  # 今年以来共下发……, 二是: time words, adverbs, enumerators open the clause
-    return _Peeled(chunk, link, change, reached, headless)
+    return _Peeled(chunk + per if per and chunk else chunk, link, change, reached, headless)
 
 
 @dataclass(frozen=True, slots=True)
