@@ -225,7 +225,8 @@ class _Claim:
 def _preceding_claim(text: str, floor: int, pos: int, end: int, period: str | None) -> _Claim:
     """The claim read backwards from a figure within its clause (or the label before a colon)."""
     ph = phrases()
-    clause = chunk = _clause_before(text, floor, pos).strip() or _label(text, floor, pos)
+    # 增长-1.6%: a minus the figure did not take is no word of the subject.
+    clause = chunk = _clause_before(text, floor, pos).strip().rstrip("-−") or _label(text, floor, pos)
     share = None
     for share in ph.share.finditer(chunk):
         pass
