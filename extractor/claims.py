@@ -9,6 +9,7 @@ counts what the figure before it counted. The word lists are in claim_words.py.
 """
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 import regex
@@ -243,18 +244,22 @@ def _preceding_claim(text: str, floor: int, pos: int, end: int, period: str | No
     return _Claim(subject or None, predicate, period, end, peeled.change, peeled.headless)
 
 
-def _period(text: str, sent_start: int, pos: int) -> str | None:
-    found = None
-    for m in phrases().period.finditer(text, sent_start, pos):
-        if m.start() == 0 or text[m.start() - 1] not in _COMPARED:  # 比上年: a comparison base, not a time scope
-            found = m.group()
-    return found
+def _periods(text: str, start: int, end: int) -> list[regex.Match[str]]:
+    """The time phrases of a sentence, read once for all its figures."""
+    return [m for m in phrases().period.finditer(text, start, end)
+            if m.start() == 0 or text[m.start() - 1] not in _COMPARED]  # 比上年: a comparison base, not a time scope
 
 
-def claim(text: str, q: Quantity, sent_start: int, sent_end: int, floor: int) -> _Claim:
+def _period(periods: list[regex.Match[str]], pos: int) -> str | None:
+    """The nearest time phrase ending before pos."""
+    i = bisect.bisect_right(periods, pos, key=regex.Match.end)
+    return periods[i - 1].group() if i else None
+
+
+def claim(text: str, q: Quantity, periods: list[regex.Match[str]], sent_end: int, floor: int) -> _Claim:
     """Subject, predicate and period of one quantity in its sentence."""
     ph = phrases()
-    period = _period(text, sent_start, q.start)
+    period = _period(periods, q.start)
     following, end = _following_phrase(text, q.end, sent_end, q.unit in ph.classifiers)
     if not following and q.unit in ph.self_counting and (title := ph.title_verbs.match(text, q.end)):
         lead = ph.strip_before.match(text, title.end())  # 2人入选全省优秀党员
@@ -293,12 +298,13 @@ def extract_metrics(text: str) -> list[Metric]:
     for s_start, s_end in sentences(text):
         floor = s_start
         earlier: list[tuple[str, str]] = []  # (unit, what it counted) of the sentence's figures
+        periods = _periods(text, s_start, s_end)
         while qi < len(quantities) and quantities[qi].start < s_end:
             q = quantities[qi]
             qi += 1
             if q.start < s_start:
                 continue
-            c = claim(text, q, s_start, s_end, floor)
+            c = claim(text, q, periods, s_end, floor)
             subject, name = _resolve(c, q.unit, earlier)
             earlier.append((q.unit, name))
             floor = c.end
