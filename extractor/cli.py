@@ -38,15 +38,13 @@ def _open(url: str | None, *, write: bool = False):  # type: ignore[no-untyped-d
     write: the database may be created and its schema is brought to head (ingest, reextract).
     Otherwise it must exist and be at head, and is opened read-only: reading never changes it.
     """
-    from .db.engine import DatabaseError, make_engine
-    from .db.migrate import upgrade, verify
+    from .db.engine import DatabaseError
+    from .db.migrate import open_database, upgrade
 
     try:
-        engine = make_engine(url, read_only=not write)
+        engine = open_database(url, write=write)
         if write:
             upgrade(engine)
-        else:
-            verify(engine, writing=False)
     except DatabaseError as exc:
         _fail(str(exc))
     return engine
@@ -211,12 +209,11 @@ def stats_cmd(
 @db_app.command("upgrade")
 def db_upgrade(db: DbOption = None) -> None:
     """Create the schema or upgrade it to the newest version."""
-    from .db.engine import DatabaseError, make_engine
-    from .db.migrate import upgrade
+    from .db.engine import DatabaseError
+    from .db.migrate import open_database, upgrade
 
     try:
-        engine = make_engine(db)
-        changed = upgrade(engine)
+        changed = upgrade(open_database(db, write=True))
     except DatabaseError as exc:
         _fail(str(exc))
     _err("schema upgraded to head" if changed else "schema already at head")

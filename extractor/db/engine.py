@@ -32,6 +32,10 @@ class DatabaseError(Exception):
     """The database cannot be opened or used; the message is one line for people."""
 
 
+class NoDatabase(DatabaseError):
+    """A reader was given a SQLite file that does not exist."""
+
+
 def resolve_url(url: str | None) -> str:
     """--db wins, then EXTRACTOR_DB, then extractor.db in the working directory."""
     return url or os.environ.get("EXTRACTOR_DB") or DEFAULT_URL
@@ -88,7 +92,7 @@ def _check_sqlite_file(path: Path, read_only: bool) -> None:
             header = fh.read(len(SQLITE_HEADER))
     except FileNotFoundError:
         if read_only:
-            raise DatabaseError(f"no database at {path}") from None
+            raise NoDatabase(f"no database at {path}") from None
         return  # a writer creates it
     except IsADirectoryError:
         raise DatabaseError(f"{path} is a directory, not a SQLite database") from None

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from .engine import DatabaseError, display
+from .engine import DatabaseError, NoDatabase, display, make_engine
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -129,3 +129,27 @@ def upgrade(engine: Engine) -> bool:
     except SQLAlchemyError as exc:
         raise DatabaseError(f"cannot upgrade the schema of {display(engine.url)}: {getattr(exc, 'orig', exc)}") from None
     return True
+
+
+def open_database(url: str | None, *, write: bool) -> Engine:
+    """An engine on a database of ours, or DatabaseError.
+
+    Readers get a read-only engine on a database that exists and is at head. Writers get an
+    engine that may create the database, for upgrade(); an existing one is verified through a
+    read-only connection first, so a database that is not ours is not touched (not even switched
+    to WAL).
+    """
+    try:
+        probe = make_engine(url, read_only=True)
+    except NoDatabase:
+        if not write:
+            raise
+    else:
+        try:
+            verify(probe, writing=write)
+        finally:
+            if write:
+                probe.dispose()
+        if not write:
+            return probe
+    return make_engine(url)
