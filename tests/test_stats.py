@@ -64,3 +64,17 @@ def test_text_report(seeded: Path) -> None:
     assert out.startswith("articles  5 (0 reposts)")
     for heading in ("claims by unit class", "claims by qualifier", "claims by year", "subjects", "places", "programmes"):
         assert heading in out
+
+
+def test_postgresql_stats_show_and_filtered_export(pg_url: str) -> None:
+    from .conftest import SEEDS
+
+    assert runner.invoke(app, ["ingest", str(SEEDS / "000_e78e95ea709d0ece.txt"), "--db", pg_url, "--workers", "1"]).exit_code == 0
+    result = runner.invoke(app, ["stats", "--json", "--db", pg_url])
+    assert result.exit_code == 0, result.output
+    s = json.loads(result.stdout)
+    assert s["articles"] == 1 and s["by_year"] == {"2022": s["claims"]} and s["claims"] > 0
+    shown = runner.invoke(app, ["show", "1", "--db", pg_url])
+    assert shown.exit_code == 0 and "[" in shown.stdout, shown.output
+    people = runner.invoke(app, ["export", "metrics", "--where", "unit_class = 'people'", "--format", "jsonl", "--db", pg_url])
+    assert people.exit_code == 0 and {json.loads(line)["unit_class"] for line in people.stdout.splitlines()} == {"people"}
