@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Iterator
+from typing import Annotated, Iterator, NoReturn
 
 import typer
 
@@ -32,18 +32,27 @@ def _err(message: str) -> None:
     typer.echo(message, err=True)
 
 
-def _open(url: str | None):  # type: ignore[no-untyped-def]
-    """An engine with the schema at head, or exit with one line saying why not."""
-    from .db.engine import DatabaseError, make_engine
-    from .db.migrate import upgrade
+def _open(url: str | None, *, write: bool = False):  # type: ignore[no-untyped-def]
+    """An engine, or exit with one line saying why not.
+
+    write: the database may be created and its schema is brought to head (ingest, reextract).
+    Otherwise it must exist and be at head, and is opened read-only: reading never changes it.
+    """
+    from .db.engine import DatabaseError
+    from .db.migrate import open_database, upgrade
 
     try:
-        engine = make_engine(url)
-        upgrade(engine)
+        engine = open_database(url, write=write)
+        if write:
+            upgrade(engine)
     except DatabaseError as exc:
-        _err(f"error: {exc}")
-        raise typer.Exit(2) from None
+        _fail(str(exc))
     return engine
+
+
+def _fail(message: str) -> NoReturn:
+    _err(f"error: {message}")
+    raise typer.Exit(2)
 
 
 @contextmanager
@@ -75,9 +84,8 @@ def ingest_cmd(
     try:
         part = parse_shard(shard) if shard else None
     except ValueError as exc:
-        _err(f"error: {exc}")
-        raise typer.Exit(2) from None
-    engine = _open(db)
+        _fail(str(exc))
+    engine = _open(db, write=True)
     with _progress(sys.stderr.isatty()) as progress:
         summary = ingest(paths, engine, workers=workers, progress=progress, shard=part)
     c, t = summary.counts, summary.totals
@@ -91,6 +99,8 @@ def ingest_cmd(
          f"initiatives {t['initiatives']}, localities {t['localities']}")
     for f in summary.failures:
         _err(f"failed: {f.file}: {f.reason}")
+    for f in summary.notes:
+        _err(f"check: {f.file}: {f.reason}")
     if summary.seen and not summary.changed:
         _err("nothing new: the database is unchanged")
     if summary.seen == 0 and not part:
@@ -112,7 +122,7 @@ def reextract_cmd(
     from . import __version__
     from .reextract import reextract
 
-    engine = _open(db)
+    engine = _open(db, write=True)
     with _progress(sys.stderr.isatty()) as progress:
         n = reextract(engine, workers or os.cpu_count() or 1, only_outdated=not all_articles, progress=progress)
     _err(f"re-extracted {n} articles with extractor {__version__}")
@@ -122,26 +132,29 @@ def reextract_cmd(
 def export_cmd(
     table: Annotated[str, typer.Argument(help="What to export: metrics, articles, initiatives, localities or log.",
                                          show_default=False)],
-    output: Annotated[str, typer.Option("-o", "--output", help="CSV file to write; - for standard output.")] = "-",
+    output: Annotated[str, typer.Option("-o", "--output", help="File to write; - for standard output.")] = "-",
     db: DbOption = None,
-    excel: Annotated[bool, typer.Option("--excel", help="Start with a BOM so Excel reads the Chinese text as UTF-8.")] = False,
+    where: Annotated[str | None, typer.Option("--where", help="Only rows matching this SQL condition on the export's columns, e.g. \"unit_class = 'people'\".", show_default=False)] = None,
+    fmt: Annotated[str, typer.Option("--format", help="csv or jsonl (one JSON object a line).")] = "csv",
+    excel: Annotated[bool, typer.Option("--excel", help="CSV for spreadsheets: a BOM, and cells that would run as formulas (or codes that would become numbers) prefixed with an apostrophe.")] = False,
 ) -> None:
-    """Write a table as UTF-8 CSV."""
-    from .db.export import TABLES, write_csv
+    """Write a table as UTF-8 CSV or JSON lines. Reads only: the database is opened read-only."""
+    from .db.export import TABLES, write, write_file
+    from .query import QueryError
 
     if table not in TABLES:
-        _err(f"error: unknown export {table!r}; choose one of: {', '.join(TABLES)}")
-        raise typer.Exit(2)
+        _fail(f"unknown export {table!r}; choose one of: {', '.join(TABLES)}")
     engine = _open(db)
-    if output == "-":
-        write_csv(engine, table, sys.stdout, excel)
-        return
+    options = {"fmt": fmt, "where": where, "excel": excel}
     try:
-        with open(output, "w", encoding="utf-8", newline="") as fh:
-            n = write_csv(engine, table, fh, excel)
+        if output == "-":
+            write(engine, table, sys.stdout, **options)
+            return
+        n = write_file(engine, table, Path(output), **options)
+    except QueryError as exc:
+        _fail(str(exc))
     except OSError as exc:
-        _err(f"error: cannot write {output}: {exc.strerror}")
-        raise typer.Exit(2) from None
+        _fail(f"cannot write {output}: {exc.strerror}")
     _err(f"wrote {n} rows to {Path(output)}")
 
 
@@ -170,13 +183,11 @@ def eval_cmd(
     try:
         gold_docs = load_gold(gold)
     except GoldError as exc:
-        _err(f"error: {exc}")
-        raise typer.Exit(2) from None
+        _fail(str(exc))
     if not paths and db is None:
-        _err("error: give the article files or folders to score, or --db URL for a database that holds them")
-        raise typer.Exit(2)
+        _fail("give the article files or folders to score, or --db URL for a database that holds them")
     with tempfile.TemporaryDirectory(prefix="extractor-eval-") as tmp:
-        engine = _open(db or f"sqlite:///{Path(tmp) / 'eval.db'}")
+        engine = _open(db or f"sqlite:///{Path(tmp) / 'eval.db'}", write=bool(paths))
         if paths:
             with _progress(sys.stderr.isatty()) as progress:
                 summary = ingest(paths, engine, workers=workers, progress=progress)
@@ -197,16 +208,64 @@ def eval_cmd(
         typer.echo(text_report(evaluation, by_doc, errors))
 
 
+@app.command("query")
+def query_cmd(
+    sql: Annotated[str, typer.Argument(help="One SQL statement, e.g. \"SELECT unit_class, COUNT(*) FROM metric_facts GROUP BY 1\".", show_default=False)],
+    fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    db: DbOption = None,
+) -> None:
+    """Run one read-only SQL statement; a statement that would write is refused."""
+    from .query import FORMATS, QueryError, run, write
+
+    if fmt not in FORMATS:
+        _fail(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+    engine = _open(db)
+    try:
+        write(run(engine, sql), fmt, sys.stdout)
+    except QueryError as exc:
+        _fail(str(exc))
+
+
+@app.command("show")
+def show_cmd(
+    metric_id: Annotated[int, typer.Argument(help="The claim's metric_id (a column of metric_facts and of the metrics export).", show_default=False)],
+    context: Annotated[int, typer.Option("--context", min=0, help="Sentences to show before and after the claim's own.")] = 1,
+    db: DbOption = None,
+) -> None:
+    """One claim: its fields, its article, and its sentence with the figure highlighted."""
+    import os
+
+    from .show import NotFound, claim, render
+
+    engine = _open(db)
+    try:
+        shown = claim(engine, metric_id, context)
+    except NotFound as exc:
+        _fail(str(exc))
+    typer.echo(render(shown, color=sys.stdout.isatty() and not os.environ.get("NO_COLOR")), nl=False)
+
+
+@app.command("stats")
+def stats_cmd(
+    db: DbOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="As one JSON object.")] = False,
+) -> None:
+    """What the database holds: articles, claims by unit class, qualifier and year, top subjects,
+    places and programmes, and articles lacking a title, date or place."""
+    from .stats import render, stats, to_json
+
+    summary = stats(_open(db))
+    typer.echo(to_json(summary) if as_json else render(summary), nl=False)
+
+
 @db_app.command("upgrade")
 def db_upgrade(db: DbOption = None) -> None:
     """Create the schema or upgrade it to the newest version."""
-    from .db.engine import DatabaseError, make_engine
-    from .db.migrate import upgrade
+    from .db.engine import DatabaseError
+    from .db.migrate import open_database, upgrade
 
     try:
-        engine = make_engine(db)
-        changed = upgrade(engine)
+        changed = upgrade(open_database(db, write=True))
     except DatabaseError as exc:
-        _err(f"error: {exc}")
-        raise typer.Exit(2) from None
+        _fail(str(exc))
     _err("schema upgraded to head" if changed else "schema already at head")
