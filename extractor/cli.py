@@ -180,7 +180,7 @@ def serve_cmd(
     from .db.engine import resolve_url
 
     try:
-        from .serve import ServeError, serve, sqlite_path
+        from .serve import ServeError, serve, sqlite_path, unmerged_writes
     except ModuleNotFoundError as exc:
         if exc.name not in ("datasette", "uvicorn"):
             raise
@@ -191,6 +191,8 @@ def serve_cmd(
     except ServeError as exc:
         _err(f"error: {exc}")
         raise typer.Exit(2) from None
+    if unmerged_writes(path):
+        _err(f"warning: {path}-wal holds writes not yet in the file (an ingest running?); they are not shown")
     _err(f"serving {path} read-only at http://127.0.0.1:{port}/{path.stem}/metric_facts (Ctrl-C stops)")
     serve(path, "127.0.0.1", port)
 

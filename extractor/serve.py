@@ -229,6 +229,13 @@ def sqlite_path(url: str) -> Path:
     return path
 
 
+def unmerged_writes(path: Path) -> bool:
+    """Whether the file's write-ahead log holds writes not yet in the file (an ingest running, or
+    killed): immutable mode reads the file alone and does not show them."""
+    wal = path.with_name(path.name + "-wal")
+    return wal.is_file() and wal.stat().st_size > 0
+
+
 def datasette(path: Path):  # type: ignore[no-untyped-def]
     """A Datasette over the file, immutable, with our metadata and facet types."""
     import sys

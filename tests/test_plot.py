@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sqlite3
 import struct
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -127,3 +128,10 @@ def test_no_cjk_font_names_the_package(seeds_db: Path, tmp_path: Path, monkeypat
     assert result.exit_code == 2
     assert result.output == ("error: no CJK font found: install Debian's fonts-noto-cjk "
                              "(apt-get install fonts-noto-cjk)\n")
+
+
+def test_without_matplotlib_plot_says_what_to_install(seeds_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib now fails as if not installed
+    result = runner.invoke(app, ["plot", "--subject", "党员", "-o", str(tmp_path / "c.png"), "--db", f"sqlite:///{seeds_db}"])
+    assert result.exit_code == 2
+    assert result.output == "error: plot needs matplotlib: pip install 'extractor[plot]'\n"

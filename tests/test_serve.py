@@ -21,7 +21,7 @@ import pytest
 from typer.testing import CliRunner
 
 from extractor.cli import app
-from extractor.serve import QUERIES, ServeError, metadata, sqlite_path
+from extractor.serve import QUERIES, ServeError, metadata, sqlite_path, unmerged_writes
 
 from .conftest import ROOT, missing
 
@@ -232,3 +232,13 @@ def test_without_datasette_serve_says_what_to_install(seeds_db: Path, monkeypatc
     result = runner.invoke(app, ["serve", "--db", f"sqlite:///{seeds_db}"])
     assert result.exit_code == 2
     assert result.output == "error: serve needs Datasette: pip install 'extractor[serve]'\n"
+
+
+def test_writes_still_in_the_log_are_flagged(tmp_path: Path) -> None:
+    db = tmp_path / "x.db"
+    db.touch()
+    assert not unmerged_writes(db)
+    (tmp_path / "x.db-wal").write_bytes(b"")
+    assert not unmerged_writes(db)
+    (tmp_path / "x.db-wal").write_bytes(b"\0" * 32)
+    assert unmerged_writes(db)
