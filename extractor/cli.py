@@ -1,4 +1,5 @@
-"""The command line: a thin skin over ingest, export, eval and migrate. Errors are one line.
+"""The command line: a thin skin over ingest, export, eval, query/show/stats, serve, plot and migrate.
+Errors are one line.
 
 The database layer is imported inside the commands: extraction worker processes import this
 module as their main module, and must not carry SQLAlchemy and Alembic for nothing.
@@ -8,13 +9,13 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from contextlib import contextmanager
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Iterator, NoReturn
 
 import typer
 
 app = typer.Typer(
-    help="Extract quantified claims from Chinese local-government news into a database.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -22,14 +23,40 @@ app = typer.Typer(
 db_app = typer.Typer(help="Database schema commands.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 
+# A default that is not a value is shown through show_default: "[…]" inside help text is read as
+# rich markup and vanishes.
 DbOption = Annotated[
     str | None,
-    typer.Option("--db", help="SQLAlchemy URL [default: $EXTRACTOR_DB or sqlite:///extractor.db]", show_default=False),
+    typer.Option("--db", help="SQLAlchemy URL.", show_default="$EXTRACTOR_DB, else sqlite:///extractor.db"),
 ]
+WorkersOption = Annotated[
+    int | None, typer.Option(help="Extraction processes.", show_default="the machine's cores"),
+]
+
+
+class Period(str, Enum):
+    year = "year"
+    month = "month"
 
 
 def _err(message: str) -> None:
     typer.echo(message, err=True)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        typer.echo(f"extractor {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[bool, typer.Option("--version", help="Show the version and exit.", callback=_version,
+                                          is_eager=True)] = False,
+) -> None:
+    """Extract quantified claims from Chinese local-government news into a database."""
 
 
 def _open(url: str | None, *, write: bool = False):  # type: ignore[no-untyped-def]
@@ -74,7 +101,7 @@ def _progress(enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
 def ingest_cmd(
     paths: Annotated[list[str], typer.Argument(help="Files and folders (searched recursively for articles).")],
     db: DbOption = None,
-    workers: Annotated[int | None, typer.Option(help="Extraction processes [default: the machine's cores].", show_default=False)] = None,
+    workers: WorkersOption = None,
     shard: Annotated[str | None, typer.Option(help="K/N: take only the K-th of N stable parts of the inputs (one per machine).", show_default=False)] = None,
 ) -> None:
     """Extract claims from article files and store them; re-running on the same files changes nothing."""
@@ -114,7 +141,7 @@ def ingest_cmd(
 def reextract_cmd(
     db: DbOption = None,
     all_articles: Annotated[bool, typer.Option("--all", help="Every article, not only those of older extractor versions.")] = False,
-    workers: Annotated[int | None, typer.Option(help="Extraction processes [default: the machine's cores].", show_default=False)] = None,
+    workers: WorkersOption = None,
 ) -> None:
     """Extract again from the stored article bodies, after the rules changed (no files needed)."""
     import os
@@ -166,7 +193,7 @@ def eval_cmd(
                                                       show_default=False)] = None,
     db: Annotated[str | None, typer.Option("--db", help="Score this database instead (PATHs, if given, are ingested into it first).",
                                            show_default=False)] = None,
-    workers: Annotated[int | None, typer.Option(help="Extraction processes [default: the machine's cores].", show_default=False)] = None,
+    workers: WorkersOption = None,
     by_doc: Annotated[bool, typer.Option("--by-doc", help="Also the figures of each article.")] = False,
     errors: Annotated[bool, typer.Option("--errors", help="List every miss, false hit and wrong field, with its sentence.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object (for scripts) instead of text.")] = False,
@@ -256,6 +283,62 @@ def stats_cmd(
 
     summary = stats(_open(db))
     typer.echo(to_json(summary) if as_json else render(summary), nl=False)
+
+
+@app.command("serve")
+def serve_cmd(
+    db: DbOption = None,
+    port: Annotated[int, typer.Option(help="Port to listen on (on 127.0.0.1).")] = 8001,
+) -> None:
+    """Browse the database in Datasette, read-only: claims with facets, programmes, canned queries."""
+    from .db.engine import resolve_url
+
+    try:
+        from .serve import ServeError, serve, sqlite_path, unmerged_writes
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("datasette", "uvicorn"):
+            raise
+        _fail("serve needs Datasette: pip install 'extractor[serve]'")
+    try:
+        path = sqlite_path(resolve_url(db))
+    except ServeError as exc:
+        _fail(str(exc))
+    if unmerged_writes(path):
+        _err(f"warning: {path}-wal holds writes not yet in the file (an ingest running?); they are not shown")
+    _err(f"serving {path} read-only at http://127.0.0.1:{port}/{path.stem}/metric_facts (Ctrl-C stops)")
+    serve(path, "127.0.0.1", port)
+
+
+@app.command("plot")
+def plot_cmd(
+    subject: Annotated[str, typer.Option(help="Claims whose subject contains this (党员).", show_default=False)],
+    place: Annotated[str | None, typer.Option(help="Only claims about this place and below it: a path such as "
+                                                   "湖南省 or 湖南省/长沙市.", show_default="everywhere")] = None,
+    by: Annotated[Period, typer.Option(help="Period of the article date each bar sums.")] = Period.year,
+    output: Annotated[Path, typer.Option("-o", "--output", help="PNG file to write.")] = Path("chart.png"),
+    db: DbOption = None,
+) -> None:
+    """Chart claims over time: the figures of a subject summed per year or month, in one unit."""
+    from .plot import NoClaims, PlotError, claims_over_time, cjk_font, draw
+
+    try:
+        font = cjk_font()  # before any database work: a missing font or matplotlib fails at once
+    except ModuleNotFoundError as exc:
+        if exc.name != "matplotlib":
+            raise
+        _fail("plot needs matplotlib: pip install 'extractor[plot]'")
+    except PlotError as exc:
+        _fail(str(exc))
+    try:
+        series = claims_over_time(_open(db), subject, place, by.value)
+    except NoClaims as exc:
+        _err(f"error: {exc}")
+        raise typer.Exit(1) from None
+    try:
+        draw(series, output, font)
+    except OSError as exc:
+        _fail(f"cannot write {output}: {exc.strerror}")
+    _err(f"wrote {output}: {len(series.periods)} bars, {series.claims} claims in {series.unit}")
 
 
 @db_app.command("upgrade")
