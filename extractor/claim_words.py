@@ -27,6 +27,7 @@ class Phrases:
     describes_figure: frozenset[str]
     rate_nouns: frozenset[str]
     title_verbs: regex.Pattern[str]
+    figure_modifier: regex.Pattern[str]  # 80周岁以上 between a classifier and its noun
     self_counting: frozenset[str]
     classifiers: frozenset[str]
     pivot_verbs: frozenset[str]
@@ -75,6 +76,7 @@ def phrases() -> Phrases:
         describes_figure=frozenset(p["describes_figure"]),
         rate_nouns=frozenset(p["rate_nouns"]),
         title_verbs=regex.compile(lexicon.alternation(p["title_verbs"])),
+        figure_modifier=regex.compile(patterns(p["figure_modifiers"])),
         self_counting=frozenset(p["self_counting_units"]),
         classifiers=frozenset(p["classifiers"]),
         pivot_verbs=frozenset(p["pivot_verbs"]),

@@ -37,6 +37,8 @@ def _following_phrase(text: str, pos: int, end: int, classifier: bool) -> tuple[
     (4个指导联络组); after other units (8万元用于) a verb ends the phrase before it starts.
     """
     ph = phrases()
+    if classifier and (modifier := ph.figure_modifier.match(text, pos)):
+        pos = modifier.end()  # 1.2万名80周岁以上老人
     if text.startswith("的", pos) and not ph.stop_after.match(text, pos + 1):
         pos += 1
     elif not ph.noun.match(text, pos) and (ph.function_word if classifier else ph.stop_after).match(text, pos):
@@ -271,17 +273,21 @@ def claim(text: str, q: Quantity, periods: list[regex.Match[str]], sent_end: int
     return _preceding_claim(text, floor, q.start, q.end, period)
 
 
-def _resolve(c: _Claim, unit: str, earlier: list[tuple[str, str]]) -> tuple[str, str]:
+def _resolve(c: _Claim, unit: str, earlier: list[tuple[str, str]], adjacent: bool) -> tuple[str, str]:
     """(subject, what it names without the change word) of a claim, given the sentence's earlier
-    (unit, name) pairs: a figure that names nothing counts what the one before it counted."""
+    (unit, name) pairs: a figure that names nothing counts what the one before it counted.
+    `adjacent`: the figure follows the one before it with nothing between (236户812人)."""
     ph = phrases()
     name = c.subject
     if name in ph.bare_measures and earlier:
         name = earlier[-1][1] + name  # ……违章建筑,面积9634平方米
     if not name and c.headless:  # 319个村……其中超过5万元的达到297个: the last thing counted in 个
         name = next((s for u, s in reversed(earlier) if u == unit), None)
-    if not name and earlier and not (unit in ph.self_counting and earlier[-1][0] != unit):
-        name = earlier[-1][1]  # 其中2个已通过验收, ……,同比增长6.2%
+    if not name and earlier and not (unit in ph.self_counting and earlier[-1][0] != unit
+                                     and (earlier[-1][1] == earlier[-1][0] or not adjacent)):
+        # 其中2个已通过验收, ……,同比增长6.2%, 监测对象236户812人 (but 有460户1859人 and
+        # 党员分3批次 count 人 and 批次)
+        name = earlier[-1][1]
     if not name:
         # 有460户1859人: the unit is what is counted; 比上年下降4.2%: the change is what is said.
         return c.change or unit, unit
@@ -298,6 +304,7 @@ def extract_metrics(text: str) -> list[Metric]:
     for s_start, s_end in sentences(text):
         floor = s_start
         earlier: list[tuple[str, str]] = []  # (unit, what it counted) of the sentence's figures
+        previous_end = -1
         periods = _periods(text, s_start, s_end)
         while qi < len(quantities) and quantities[qi].start < s_end:
             q = quantities[qi]
@@ -305,8 +312,9 @@ def extract_metrics(text: str) -> list[Metric]:
             if q.start < s_start:
                 continue
             c = claim(text, q, periods, s_end, floor)
-            subject, name = _resolve(c, q.unit, earlier)
+            subject, name = _resolve(c, q.unit, earlier, q.start == previous_end)
             earlier.append((q.unit, name))
+            previous_end = q.end
             floor = c.end
             metrics.append(
                 Metric(

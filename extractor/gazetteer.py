@@ -96,6 +96,7 @@ class _Lexicon:
     not_before_word: Mapping[str, tuple[str, ...]]
     full_stop: frozenset[str]
     suffix_words: frozenset[str]
+    prefix_words: frozenset[str]
     one_char_after: tuple[str, ...]
     place_after: tuple[str, ...]
     outlet_after: re.Pattern[str]
@@ -116,6 +117,7 @@ def _lexicon() -> _Lexicon:
         not_before_word={k: tuple(v) for k, v in short["not_before_word"].items()},
         full_stop=frozenset(full["stop"]),
         suffix_words=frozenset(full["suffix_words"]),
+        prefix_words=frozenset(full["prefix_words"]),
         one_char_after=tuple(full["one_char_stem_after"]),
         place_after=tuple(short["place_after"]),
         # up to four characters may stand between the place and the outlet word (上海智慧党建网);
@@ -300,7 +302,8 @@ class Gazetteer:
         after = text[hit.end : hit.end + 4]
         if hit.kind == "full":
             words = self._lex.suffix_words
-            return hit.text[-2:] not in words and hit.text[-1] + after[:1] not in words
+            before = text[hit.start - 1] + hit.text[0] if hit.start else ""
+            return hit.text[-2:] not in words and hit.text[-1] + after[:1] not in words and before not in self._lex.prefix_words
         followers = (*self._lex.not_before, *self._lex.not_before_word.get(hit.text, ()))
         return not after.startswith(followers)
 

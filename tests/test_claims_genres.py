@@ -83,6 +83,13 @@ CASES = [
     ("全县班子成员中8人获得了研究生学历,15人正在攻读研究生学历。", "15人", "班子成员", None),
     ("3人入选全省优秀共产党员(其中1人已获表彰)。", "3人", "优秀共产党员", None),
     ("3人入选全省优秀共产党员(其中1人已获表彰)。", "1人", "优秀共产党员", None),
+    # Two counts of one group: the second takes the group too (有460户1859人 still counts 人).
+    ("防止返贫监测对象236户812人全部落实帮扶措施。", "812人", "防止返贫监测对象", None),
+    ("全村有460户1859人。", "1859人", "人", None),
+    ("规模以上工业企业达到186家,比上年净增12家。", "12家", "规模以上工业企业净增", None),
+    # An age threshold between the classifier and its noun only defines the group.
+    ("为全县1.2万名80周岁以上老人发放高龄津贴。", "1.2万名", "老人", None),
+    ("标准为每人每月100元至300元不等。", "100元至300元", "标准每人", "每月"),
     # A ratio of a base takes the base, not what the money is spent on.
     ("按照不低于上年度职工工资总额1%的比例安排党建工作经费。", "1%", "上年度职工工资总额", None),
 ]
