@@ -46,7 +46,8 @@ def words() -> _Words:
     return _Words(
         kind=regex.compile(rf"(?:{lexicon.alternation(d['kinds'])})"),
         far_kind=regex.compile(rf"\p{{Han}}{{1,{d['far_window']}}}?(?P<kind>{lexicon.alternation(d['far_kinds'])})"),
-        trigger_end=regex.compile(rf"(?:{lexicon.alternation(d['triggers'])})了?$"),
+        # 建立镇级“瀛洲好班长”: a level word may stand between the verb and the name.
+        trigger_end=regex.compile(rf"(?:{lexicon.alternation(d['triggers'])})了?(?:[省市县区镇乡村]级)?$"),
         suffix=tuple(d["name_suffixes"]),
         reject_after=tuple(d["reject_after"]),
         not_programmes=frozenset(d["not_programmes"]),
