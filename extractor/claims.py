@@ -8,7 +8,6 @@ place words peeled off. Word lists come from lexicon/phrases.toml and periods.to
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 
 import regex
 
@@ -48,7 +47,7 @@ class _Phrases:
     period_end: regex.Pattern[str]  # a time phrase closing the text before a figure (由2019年的)
 
 
-@cache
+@lexicon.cached
 def phrases() -> _Phrases:
     p = lexicon.load("phrases")
     num = rf"(?:\d+|[{CHINESE_NUMERAL_CHARS}]+)"

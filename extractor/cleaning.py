@@ -53,7 +53,7 @@ def _converter():  # type: ignore[no-untyped-def]
     return opencc.OpenCC("t2s")
 
 
-@cache
+@lexicon.cached
 def _patterns() -> tuple[regex.Pattern[str], regex.Pattern[str]]:
     data = lexicon.load("boilerplate")
     drop = regex.compile("|".join(f"(?:{p})" for p in data["drop_line"]))

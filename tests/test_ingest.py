@@ -55,7 +55,7 @@ def _mixed_folder(root: Path) -> dict[str, str]:
     put("empty.txt", b"", "failed")
     put("noise.txt", os.urandom(3000).replace(b"\x00", b"\x01"), "failed")
     put("image.png.txt", b"\x89PNG\r\n\x1a\n" + bytes(200), "failed")
-    (root / "notes.csv").write_text("ignored", encoding="utf-8")  # not an article format
+    put("notes.csv", b"a,b", "skipped")  # not an article format: logged, not read
     return expected
 
 
@@ -133,7 +133,7 @@ def test_reextract_restores_claims_from_stored_bodies(db_url: str) -> None:
         before = sorted(conn.execute(query).all())
         conn.execute(text("DELETE FROM metrics"))
         conn.execute(text("UPDATE articles SET extractor_version = 'old'"))
-    assert reextract(engine, workers=1) == 5
+    assert reextract(engine, workers=1) == (5, False)
     with engine.connect() as conn:
         assert sorted(conn.execute(query).all()) == before
-    assert reextract(engine, workers=1) == 0  # nothing outdated any more
+    assert reextract(engine, workers=1) == (0, False)  # nothing outdated any more
