@@ -138,7 +138,8 @@ def ingest_cmd(
         _err(f"failed: {f.file}: {f.reason}")
     if summary.skipped:
         kinds = Counter(why.removeprefix("unsupported file type ") for _, why in summary.skipped)
-        _err(f"skipped {len(summary.skipped)} files of other types ({', '.join(f'{k} {n}' for k, n in kinds.most_common())}): "
+        files = "file" if len(summary.skipped) == 1 else "files"
+        _err(f"skipped {len(summary.skipped)} {files} of other types ({', '.join(f'{k} {n}' for k, n in kinds.most_common())}): "
              "listed in `extractor export log`")
     if summary.interrupted:
         _err("interrupted: the batch in flight was not stored; re-run to complete")
@@ -173,6 +174,8 @@ def reextract_cmd(
     if interrupted:
         _err("interrupted: the batch in flight was not stored; re-run to complete")
         raise typer.Exit(INTERRUPTED)
+    if words and not all_articles:
+        _err("note: without --all only the articles of older extractor versions were re-extracted with your lexicon")
 
 
 @app.command("export")
