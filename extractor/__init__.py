@@ -4,4 +4,4 @@ The core is a pure function: ``extractor.pipeline.extract(text) -> ArticleRecord
 """
 
 # Recorded with every article, so `extractor reextract` knows which were extracted by older rules.
-__version__ = "0.2.0"
+__version__ = "0.3.0"

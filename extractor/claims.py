@@ -3,78 +3,31 @@
 Chinese states a count either before its noun (推选29名机关党员干部) or after it
 (发展党员10名, 宣讲140余场次). The rule: a noun phrase right after the figure is what it
 counts; otherwise the phrase before it in the same clause, with the verb and the time and
-place words peeled off. Word lists come from lexicon/phrases.toml and periods.toml.
+place words peeled off, or the label of its table cell (特困供养:35人). A change keeps its word after
+the indicator (固定资产投资增长); a figure that names nothing (……,同比增长6.2%; 再选派1000名)
+counts what the figure before it counted. The word lists are in claim_words.py.
 """
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 import regex
 
-from . import lexicon
+from .claim_words import phrases
 from .numbers import CHINESE_NUMERAL_CHARS
 from .quantities import find_quantities
 from .records import Metric, Quantity
 from .segment import sentences
 
 _MAX_SUBJECT = 16  # characters; a longer phrase is cut to its last words
-_CLAUSE_BREAK = ",;:!?，。；：！？、\n"
+_CLAUSE_BREAK = ",;:!?，。；：！？、\n\t "  # a space or tab between words parts cells of a table
+_LABEL_MARKS = ":："
+_COMPARED = "比较与同"  # 比上年: what follows is the base of a comparison
 _NP_CHARS = regex.compile(r"[\p{Han}A-Za-z()“”‘’·]")
 _PHRASE_START = regex.compile(r"[\p{Han}“]")
+_FIGURE_START = regex.compile(rf"[\d{CHINESE_NUMERAL_CHARS}]")
 _OF_WINDOW = 8  # 1个已建成的党建示范点: a 的 this close after the figure introduces the noun
-
-
-@dataclass(frozen=True, slots=True)
-class _Phrases:
-    verb: regex.Pattern[str]  # a verb in group "verb"; nouns that contain verbs match without it
-    noun: regex.Pattern[str]
-    stop_after: regex.Pattern[str]
-    strip_before: regex.Pattern[str]
-    link_end: regex.Pattern[str]
-    adverb_end: regex.Pattern[str]
-    trailing: regex.Pattern[str]
-    list_end: regex.Pattern[str]
-    comparative: regex.Pattern[str]
-    measure_nouns: frozenset[str]
-    compound_head: regex.Pattern[str]
-    describes_figure: frozenset[str]
-    self_counting: frozenset[str]
-    classifiers: frozenset[str]
-    pivot_verbs: frozenset[str]
-    change_verbs: frozenset[str]
-    function_word: regex.Pattern[str]
-    period: regex.Pattern[str]
-    period_end: regex.Pattern[str]  # a time phrase closing the text before a figure (由2019年的)
-
-
-@lexicon.cached
-def phrases() -> _Phrases:
-    p = lexicon.load("phrases")
-    num = rf"(?:\d+|[{CHINESE_NUMERAL_CHARS}]+)"
-    periods = "|".join(f"(?:{x.replace('NUM', num)})" for x in lexicon.load("periods")["patterns"])
-    return _Phrases(
-        verb=regex.compile(rf"(?:{lexicon.alternation(p['nouns'])})|(?P<verb>{lexicon.alternation(p['verbs'])})"),
-        noun=regex.compile(lexicon.alternation(p["nouns"])),
-        stop_after=regex.compile(rf"(?:{lexicon.alternation(p['stops_after'] + p['verbs'])})"),
-        strip_before=regex.compile(rf"^(?:{lexicon.alternation(p['strip_before'])})"),
-        link_end=regex.compile(rf"(?:{lexicon.alternation(p['links'])})$"),
-        adverb_end=regex.compile(rf"(?:{lexicon.alternation(p['adverbs'])})$"),
-        trailing=regex.compile(rf"(?:{lexicon.alternation(p['trailing'])})$"),
-        # 等 ends a list (……等宣讲), but not in 一等奖, 同等, 等级.
-        list_end=regex.compile(r"(?<![一二三四五六七八九十\d同平对])等(?![奖级次待同于])"),
-        comparative=regex.compile(lexicon.alternation(
-            [w for q in lexicon.load("qualifiers").values() for w in q.get("reach", [])])),
-        measure_nouns=frozenset(p["measure_nouns"]),
-        compound_head=regex.compile(lexicon.alternation(p["compound_heads"])),
-        describes_figure=frozenset(p["describes_figure"]),
-        self_counting=frozenset(p["self_counting_units"]),
-        classifiers=frozenset(p["classifiers"]),
-        pivot_verbs=frozenset(p["pivot_verbs"]),
-        change_verbs=frozenset(p["change_verbs"]),
-        function_word=regex.compile(lexicon.alternation(p["stops_after"])),
-        period=regex.compile(periods),
-        period_end=regex.compile(f"(?:{periods})的?$"),
-    )
 
 
 def _following_phrase(text: str, pos: int, end: int, classifier: bool) -> tuple[str, int]:
@@ -84,17 +37,24 @@ def _following_phrase(text: str, pos: int, end: int, classifier: bool) -> tuple[
     (4个指导联络组); after other units (8万元用于) a verb ends the phrase before it starts.
     """
     ph = phrases()
+    if classifier and (modifier := ph.figure_modifier.match(text, pos)):
+        pos = modifier.end()  # 1.2万名80周岁以上老人
     if text.startswith("的", pos) and not ph.stop_after.match(text, pos + 1):
         pos += 1
     elif not ph.noun.match(text, pos) and (ph.function_word if classifier else ph.stop_after).match(text, pos):
         # 1个已建成的党建示范点: skip a short relative clause ending in 的.
+        # Not past another figure (由5万元到100万元的飞越).
         of = text.find("的", pos, min(end, pos + _OF_WINDOW))
-        if of < 0 or any(c in _CLAUSE_BREAK for c in text[pos:of]):
+        if of < 0 or any(c in _CLAUSE_BREAK or c.isdigit() for c in text[pos:of]):
             return "", pos
         pos = of + 1
     if pos >= end or not _PHRASE_START.match(text[pos]):
         return "", pos
-    out, depth = pos, 0
+    stop = None if ph.noun.match(text, pos) else (ph.function_word if classifier else ph.stop_after).match(text, pos)
+    if stop and _FIGURE_START.match(text, stop.end()):
+        return "", pos  # 超过5万元的达到297个: a verb of the next figure, not a noun
+    out = opened = pos
+    depth = 0
     while out < end and out - pos < _MAX_SUBJECT:
         ch = text[out]
         noun = ph.noun.match(text, out)
@@ -107,6 +67,7 @@ def _following_phrase(text: str, pos: int, end: int, classifier: bool) -> tuple[
             continue
         if ch == "(":
             depth += 1
+            opened = out
         elif ch == ")":
             depth -= 1
             if depth < 0:
@@ -115,10 +76,16 @@ def _following_phrase(text: str, pos: int, end: int, classifier: bool) -> tuple[
             break
         elif depth > 0 and ch in "\n。;":
             break
+        elif depth > 0 and ch.isdigit():  # 党员(其中1人……): a bracket with a figure is an aside
+            out = opened
+            break
         out += 1
     phrase = _balanced(text[pos:out])
-    if phrase in ph.describes_figure:
-        return "", pos  # 50%的比例: the ratio is not what is counted
+    if phrase in ph.describes_figure:  # 50%的比例: the ratio is not what is counted
+        verb = ph.verb.match(text, out)
+        if phrase in ph.rate_nouns and verb and verb["verb"]:  # 按5万元标准落实办公经费: the rate is for the object
+            return _following_phrase(text, verb.end(), end, False)
+        return "", pos
     return phrase, out
 
 
@@ -157,6 +124,16 @@ def _clause_before(text: str, floor: int, pos: int) -> str:
     return text[start:pos]
 
 
+def _label(text: str, floor: int, pos: int) -> str:
+    """特困供养:35人, 地区生产总值\t186.5亿元: a figure opening a cell takes the label before it."""
+    cell = pos
+    while cell > floor and text[cell - 1] in " \t":
+        cell -= 1
+    if cell > floor and text[cell - 1] in _LABEL_MARKS:
+        return _clause_before(text, floor, cell - 1).strip()
+    return _clause_before(text, floor, cell).strip() if cell < pos else ""
+
+
 def _verbs(text: str) -> list[regex.Match[str]]:
     """The verbs in text, left to right, skipping those inside nouns like 党组织."""
     return [m for m in phrases().verb.finditer(text) if m["verb"]]
@@ -177,8 +154,8 @@ def _split_verb(chunk: str, clause: str) -> tuple[str, str | None]:
             continue  # 销售收入: the verb is part of the measured noun
         if len(rest) >= 2:
             return rest, v.group()
-        if not rest and (len(v.group()) == 1 or v.group() in ph.change_verbs):
-            # 党员分3批次, 增加到1.5万元: the verb names no activity; what is counted went before.
+        if not rest and (len(v.group()) == 1 or v.group() in ph.change_verbs or v.group() in ph.light_verbs):
+            # 党员分3批次, 再选派1000名: the verb names no activity; what is counted went before.
             return "", v.group()
         if not rest:
             # The clause ends in an activity (开展政治学习200余次): it is what is counted,
@@ -188,50 +165,54 @@ def _split_verb(chunk: str, clause: str) -> tuple[str, str | None]:
             if i > 0:  # 动员机关党员干部捐款: the noun between is who acts, not what is counted
                 return v.group(), verbs[i - 1].group()
             if chunk[: v.start()].strip():
-                return chunk, v.group()  # 村集体增收: the noun before the verb is what gains
+                return chunk, v.group()  # 固定资产投资: the noun before the verb names it
             earlier = _verbs(clause[: len(clause) - len(chunk) + v.start()])
             return v.group(), earlier[-1].group() if earlier else None
     return chunk, None
 
 
-def _peel(chunk: str) -> tuple[str, str | None]:
-    """Strip the words around a subject read backwards; returns (chunk, link verb)."""
+@dataclass(frozen=True, slots=True)
+class _Peeled:
+    chunk: str
+    link: str | None  # 覆盖面达70%: the link verb
+    change: str | None  # 同比增长6.2%: the change word the subject keeps
+    reached: str | None  # 提高到65%, 发展到: the verb of a new level
+    headless: bool  # 超过5万元的达到297个: the noun the 的 phrase describes is left out
+
+
+def _peel(chunk: str) -> _Peeled:
+    """Strip the words around a subject read backwards."""
     ph = phrases()
-    link = None
-    # 覆盖率已经达到98%, 非公企业中已有: peel link verbs, adverbs and place words off the end.
-    while m := (ph.link_end.search(chunk) or ph.adverb_end.search(chunk) or ph.period_end.search(chunk)
+    link = change = reached = per = None
+    # 覆盖率已经达到98%, 比上年同期增长, 从最初的, 非公企业中已有: peel link verbs, changes,
+    # comparisons, adverbs, time and place words off the end.
+    while m := (ph.change_end.search(chunk) or ph.link_end.search(chunk) or ph.adverb_end.search(chunk)
+                or ph.comparison_end.search(chunk) or ph.period_end.search(chunk) or ph.from_to_end.search(chunk)
+                or ph.level_end.search(chunk) or ph.per_end.search(chunk)
                 or (len(chunk) > 2 and ph.trailing.search(chunk))):
-        if link is None and m.re is ph.link_end:
+        if m.re is ph.per_end and per is None:
+            per = m.group()  # 提高到每人每月720元: kept after the indicator found before it
+        elif m.re is ph.change_end and change is None and reached is None:
+            word = m.group().removesuffix(m["level"] or "").removesuffix("了")
+            if m["level"] or word.endswith("至"):  # 提高到65%: the figure is the new level
+                reached = word
+            else:
+                change = word
+        elif m.re is ph.level_end and reached is None:
+            reached = m.group()[:-1]
+        elif link is None and m.re is ph.link_end:
             link = m.group()
         chunk = chunk[: m.start()]
+    headless = chunk.endswith("的") and len(chunk.rstrip("的")) <= 2
     chunk = chunk.rstrip("的了等")
     lists = list(ph.list_end.finditer(chunk))
     if lists:
         chunk = chunk[lists[-1].end() :]  # ……等宣讲: the head after the list
-    while not ph.noun.match(chunk) and (lead := ph.period.match(chunk) or ph.strip_before.match(chunk)) and lead.end() > 0:
-        chunk = chunk[lead.end() :]  # 今年以来共下发……: time words and adverbs open the clause
-    return chunk, link
-
-
-def _preceding_phrase(text: str, floor: int, pos: int) -> tuple[str, str | None]:
-    """(subject, predicate) read backwards from a figure within its clause."""
-    ph = phrases()
-    clause = chunk = _clause_before(text, floor, pos).strip()
-    compared = ph.comparative.search(chunk)
-    if compared:  # 不低于上年度职工工资总额1%: the noun after the comparative is compared
-        chunk = chunk[compared.end() :]
-    chunk, link = _peel(chunk)
-    subject, verb = _split_verb(chunk, clause)
-    if "的" in subject[1:-1]:
-        subject = subject.rsplit("的", 1)[1]  # 表现优秀的基层党员: the head after the modifier
-    return _balanced(subject[-_MAX_SUBJECT:]), verb or link
-
-
-def _period(text: str, sent_start: int, pos: int) -> str | None:
-    found = None
-    for m in phrases().period.finditer(text, sent_start, pos):
-        found = m.group()
-    return found
+    while not ph.noun.match(chunk) and (
+        lead := ph.period.match(chunk) or ph.strip_before.match(chunk) or ph.enumerator.match(chunk)
+    ) and lead.end() > 0:
+        chunk = chunk[lead.end() :]  # 今年以来共下发……, 二是: time words, adverbs, enumerators open the clause
+    return _Peeled(chunk + per if per and chunk else chunk, link, change, reached, headless)
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,19 +221,79 @@ class _Claim:
     predicate: str | None
     period: str | None
     end: int  # where the words read for this claim end: the next claim reads from here
+    change: str | None = None  # kept after the subject, said or inherited (……,同比增长6.2%)
+    headless: bool = False
 
 
-def claim(text: str, q: Quantity, sent_start: int, sent_end: int, floor: int) -> _Claim:
+def _preceding_claim(text: str, floor: int, pos: int, end: int, period: str | None) -> _Claim:
+    """The claim read backwards from a figure within its clause (or the label before a colon)."""
+    ph = phrases()
+    # 增长-1.6%: a minus the figure did not take is no word of the subject.
+    clause = chunk = _clause_before(text, floor, pos).strip().rstrip("-−") or _label(text, floor, pos)
+    share = None
+    for share in ph.share.finditer(chunk):
+        pass
+    if share:  # 上缴税金占全县税收总额的46.2%: what stands before 占 has the share
+        chunk = chunk[: share.start()]
+    elif compared := ph.comparative.search(chunk):  # 不低于上年度职工工资总额1%: the noun after it is compared
+        chunk = chunk[compared.end() :]
+    peeled = _peel(chunk)
+    subject, verb = _split_verb(peeled.chunk, clause)
+    if "的" in subject[1:-1]:
+        subject = subject.rsplit("的", 1)[1]  # 表现优秀的基层党员: the head after the modifier
+    subject = _balanced(subject[-_MAX_SUBJECT:])
+    predicate = peeled.change or verb or peeled.reached or peeled.link or (share.group() if share else None)
+    return _Claim(subject or None, predicate, period, end, peeled.change, peeled.headless)
+
+
+def _periods(text: str, start: int, end: int) -> list[regex.Match[str]]:
+    """The time phrases of a sentence, read once for all its figures."""
+    return [m for m in phrases().period.finditer(text, start, end)
+            if m.start() == 0 or text[m.start() - 1] not in _COMPARED]  # 比上年: a comparison base, not a time scope
+
+
+def _period(periods: list[regex.Match[str]], pos: int) -> str | None:
+    """The nearest time phrase ending before pos."""
+    i = bisect.bisect_right(periods, pos, key=regex.Match.end)
+    return periods[i - 1].group() if i else None
+
+
+def claim(text: str, q: Quantity, periods: list[regex.Match[str]], sent_end: int, floor: int) -> _Claim:
     """Subject, predicate and period of one quantity in its sentence."""
     ph = phrases()
-    period = _period(text, sent_start, q.start)
+    period = _period(periods, q.start)
     following, end = _following_phrase(text, q.end, sent_end, q.unit in ph.classifiers)
+    if not following and q.unit in ph.self_counting and (title := ph.title_verbs.match(text, q.end)):
+        lead = ph.strip_before.match(text, title.end())  # 2人入选全省优秀党员
+        following, end = _following_phrase(text, lead.end() if lead else title.end(), sent_end, False)
     if following:
         # 推选29名机关党员干部: the verb is the last one before the figure.
         verbs = _verbs(_clause_before(text, floor, q.start))
         return _Claim(following, verbs[-1].group() if verbs else None, period, end)
-    subject, verb = _preceding_phrase(text, floor, q.start)
-    return _Claim(subject or None, verb, period, q.end)
+    return _preceding_claim(text, floor, q.start, q.end, period)
+
+
+def _resolve(c: _Claim, unit: str, earlier: list[tuple[str, str]], adjacent: bool) -> tuple[str, str]:
+    """(subject, what it names without the change word) of a claim, given the sentence's earlier
+    (unit, name) pairs: a figure that names nothing counts what the one before it counted.
+    `adjacent`: the figure follows the one before it with nothing between (236户812人)."""
+    ph = phrases()
+    name = c.subject
+    if name in ph.bare_measures and earlier:
+        name = earlier[-1][1] + name  # ……违章建筑,面积9634平方米
+    if not name and c.headless:  # 319个村……其中超过5万元的达到297个: the last thing counted in 个
+        name = next((s for u, s in reversed(earlier) if u == unit), None)
+    if not name and earlier and not (unit in ph.self_counting and earlier[-1][0] != unit
+                                     and (earlier[-1][1] == earlier[-1][0] or not adjacent)):
+        # 其中2个已通过验收, ……,同比增长6.2%, 监测对象236户812人 (but 有460户1859人 and
+        # 党员分3批次 count 人 and 批次)
+        name = earlier[-1][1]
+    if not name:
+        # 有460户1859人: the unit is what is counted; 比上年下降4.2%: the change is what is said.
+        return c.change or unit, unit
+    if c.change and not name.endswith(c.change):
+        return name + c.change, name
+    return name, name
 
 
 def extract_metrics(text: str) -> list[Metric]:
@@ -262,19 +303,18 @@ def extract_metrics(text: str) -> list[Metric]:
     qi = 0
     for s_start, s_end in sentences(text):
         floor = s_start
-        previous_subject: str | None = None
+        earlier: list[tuple[str, str]] = []  # (unit, what it counted) of the sentence's figures
+        previous_end = -1
+        periods = _periods(text, s_start, s_end)
         while qi < len(quantities) and quantities[qi].start < s_end:
             q = quantities[qi]
             qi += 1
             if q.start < s_start:
                 continue
-            c = claim(text, q, s_start, s_end, floor)
-            subject = c.subject
-            if not subject:
-                # 有460户 counts households; 其中2个已通过验收 and 共计7.3公里 count what the
-                # figure before them counted.
-                subject = q.unit if q.unit in phrases().self_counting or not previous_subject else previous_subject
-            previous_subject = subject
+            c = claim(text, q, periods, s_end, floor)
+            subject, name = _resolve(c, q.unit, earlier, q.start == previous_end)
+            earlier.append((q.unit, name))
+            previous_end = q.end
             floor = c.end
             metrics.append(
                 Metric(

@@ -7,6 +7,7 @@ bylines, footer). Offsets everywhere else refer to the body returned here.
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import dataclass
 from functools import cache
 from itertools import islice
 
@@ -32,7 +33,15 @@ _GARBLE = regex.compile(
 )
 # A line is metadata when it carries a labelled field or a publication date stamp.
 _META_LABEL = regex.compile(
-    r"(?:文章来源|信息来源|稿件来源|来源|稿源|作者|发布机构|发布时间|发布日期|发表于|日期|时间|原文链接|原标题)\s*[:：]"
+    r"(?:文章来源|信息来源|稿件来源|来源|稿源|作者|发布机构|发布时间|发布日期|发表于|日期|时间|原文链接|原标题|索引号|文号)\s*[:：]"
+)
+# A menu of short words (首页 政务公开 新闻中心 ...): neither headline nor paragraph, however long.
+_MENU = regex.compile(r"^\S{1,6}(?:\s+\S{1,6}){3,}$")
+# Lines that are no headline though short and wordy: a numbered section heading of the body
+# (二、主要做法, (三)工作成效), a site's name.
+_NOT_TITLE = regex.compile(
+    r"^(?:[一二三四五六七八九十]{1,3}[、.]|[(][一二三四五六七八九十\d]{1,3}[)]|\d{1,2}[、.](?!\d)|第[一二三四五六七八九十]{1,3}[章节部分])"
+    r"|^[^\s_|｜-]{2,20}(?:网站|门户|政府网|人民政府|融媒体中心|客户端)$"
 )
 _DATE_STAMP = regex.compile(r"(?<!\d)(?:19|20)\d{2}(?:[-/.]\d{1,2}[-/.]\d{1,2}|年\d{1,2}月\d{1,2}日)")
 _URL_LINE = regex.compile(r"^(?:原文链接|原文地址|原文网址)\s*[:：]")
@@ -44,6 +53,10 @@ _TITLE_MIN_HAN = 5
 _TITLE_MAX_LEN = 80
 _PARAGRAPH_MIN_LEN = 60
 _FURNITURE_MAX = 100  # characters: no navigation, caption or counter line is longer
+_PROSE_MIN_HAN = 20  # characters in a sentence of prose below a footer marker (not 版权所有。)
+_HEADLINE_MAX = 50  # characters: a longer line under a related-articles heading is prose again
+_SMALL_BODY_SHARE = 0.2  # a body below this share of a long page is worth a look at the page
+_SMALL_BODY_PAGE = 2000  # characters: shorter pages are not flagged (short notices are normal)
 
 
 @cache
@@ -53,12 +66,33 @@ def _converter():  # type: ignore[no-untyped-def]
     return opencc.OpenCC("t2s")
 
 
+@dataclass(frozen=True, slots=True)
+class _Furniture:
+    # Short lines to drop, in two parts: patterns anchored at the line start are tried there
+    # only (one alternation of anchored and free patterns is tried at every position: 3x slower).
+    drop_start: regex.Pattern[str]
+    drop_any: regex.Pattern[str]
+    statement: regex.Pattern[str]  # lines of any length
+    block: regex.Pattern[str]  # headings of headline and comment blocks
+    footer: regex.Pattern[str]
+
+
 @lexicon.cached
-def _patterns() -> tuple[regex.Pattern[str], regex.Pattern[str]]:
+def _patterns() -> _Furniture:
     data = lexicon.load("boilerplate")
-    drop = regex.compile("|".join(f"(?:{p})" for p in data["drop_line"]))
-    footer = regex.compile("|".join(f"(?:{p})" for p in data["footer_start"]))
-    return drop, footer
+
+    def union(patterns: list[str]) -> regex.Pattern[str]:
+        return regex.compile("|".join(f"(?:{p})" for p in patterns))
+
+    drop = data["drop_line"]
+    return _Furniture(
+        union([p for p in drop if p.startswith("^")]), union([p for p in drop if not p.startswith("^")]),
+        union(data["statement"]), union(data["block_start"]), union(data["footer_start"]),
+    )
+
+
+def _is_drop(line: str, f: _Furniture) -> bool:
+    return bool(f.drop_start.match(line) or f.drop_any.search(line))
 
 
 def normalise(text: str) -> str:
@@ -112,23 +146,101 @@ def _looks_like_title(line: str) -> bool:
         and "。" not in line
         and not line.endswith((",", ";"))
         and not _is_meta(line)
+        and not _NOT_TITLE.search(line)
+        and not _MENU.match(line)
     )
+
+
+def _is_labelled_meta(line: str) -> bool:
+    """A byline or source line that starts with its label (kept for extract_meta, never furniture)."""
+    return len(line) < _PARAGRAPH_MIN_LEN and bool(_META_LABEL.match(line))
+
+
+def _is_byline(line: str) -> bool:
+    """A labelled field, or a date stamp with hardly any words (• 2022-06-07 09:43:00)."""
+    return bool(_META_LABEL.search(line)) or (bool(_DATE_STAMP.search(line)) and len(_HAN.findall(line)) < _TITLE_MIN_HAN)
+
+
+def _is_paragraph(line: str, f: _Furniture) -> bool:
+    """Prose of the article: a sentence, or a long punctuated line, of words rather than numbers
+    (not a line of phone numbers), and none of the site's own text."""
+    if "。" not in line and (len(line) < _PARAGRAPH_MIN_LEN or "," not in line):
+        return False
+    han = len(_HAN.findall(line))
+    return (
+        (han >= _PROSE_MIN_HAN if "。" in line else han >= _PARAGRAPH_MIN_LEN // 2)
+        and line.count("|") < 3
+        and not (len(line) <= _FURNITURE_MAX and (_is_drop(line, f) or f.block.match(line)))
+        and not f.footer.match(line)
+        and not f.statement.search(line)
+    )
+
+
+def strip_furniture(lines: list[str]) -> list[str]:
+    """The page's non-empty lines without its furniture, judged line by line.
+
+    A footer marker ends the page only when no paragraph of prose follows it; a block heading
+    (相关阅读, 网友评论) takes the short headline-like lines under it; everything else is kept.
+    """
+    f = _patterns()
+    kept: list[str] = []
+    block_until: int | None = None  # in a block: the line that ends it above the article, if any
+    in_block = begun = dated = False  # begun: prose kept; dated: a byline kept
+    for i, ln in enumerate(lines):
+        short = len(ln) <= _FURNITURE_MAX
+        # Furniture is short, or a list of links with bars between them: long lines of prose are
+        # not run through every pattern (most of the cleaning time went there).
+        if (short or ln.count("|") >= 3) and not _is_labelled_meta(ln) and _is_drop(ln, f):
+            continue
+        if short and f.block.match(ln):
+            in_block = True
+            # Above the article's own headline and byline, a block ends at them.
+            block_until = None if begun or dated else _headline_at(lines, i + 1, f)
+            continue
+        cut = None if _is_labelled_meta(ln) else f.footer.search(ln)
+        if cut:
+            before = ln[: cut.start()].strip()
+            if before:
+                kept.append(before)
+            if not any(_is_paragraph(later, f) for later in lines[i + 1 :]):
+                break
+            continue
+        if f.statement.search(ln):
+            continue
+        if in_block:
+            if len(ln) <= _HEADLINE_MAX and "。" not in ln and (block_until is None or i < block_until):
+                continue
+            in_block = False
+        begun = begun or _is_paragraph(ln, f)
+        dated = dated or _is_byline(ln)
+        kept.append(ln)
+    return kept
+
+
+def _headline_at(lines: list[str], start: int, f: _Furniture) -> int | None:
+    """The article's headline: the last title-like line directly above a byline, before the
+    first paragraph from `start` on (None when the page shows none)."""
+    found = None
+    for i in range(start, len(lines) - 1):
+        if _is_paragraph(lines[i], f):
+            break
+        if _looks_like_title(lines[i]) and _is_byline(lines[i + 1]):
+            found = i
+    return found
 
 
 def layout(text: str) -> tuple[str | None, list[str], list[str]]:
     """Split page text into (title, metadata lines, body lines), dropping page furniture."""
-    drop, footer = _patterns()
-    lines = [ln.strip() for ln in text.split("\n")]
-    # Page furniture is short, or a list of links with bars between them: long lines of prose
-    # are not run through every pattern (most of the cleaning time went there).
-    kept = [ln for ln in lines if ln and not ((len(ln) <= _FURNITURE_MAX or ln.count("|") >= 3) and drop.search(ln))]
-    first_paragraph = next((i for i, ln in enumerate(kept) if len(ln) >= _PARAGRAPH_MIN_LEN and not _is_meta(ln)), len(kept))
+    kept = strip_furniture([s for s in (ln.strip() for ln in text.split("\n")) if s])
+    first_paragraph = next((i for i, ln in enumerate(kept) if len(ln) >= _PARAGRAPH_MIN_LEN and not _is_meta(ln) and not _MENU.match(ln)), len(kept))
     header = kept[:first_paragraph]
     meta_at = [i for i, ln in enumerate(header) if _is_meta(ln)]
     title_at: int | None = None
     if meta_at:
         # The headline is the last title-like line above the first date/source line.
         title_at = next((i for i in range(meta_at[0] - 1, -1, -1) if _looks_like_title(header[i])), None)
+        if title_at is None:  # an index-number table above the headline (索引号 … 发布日期 …)
+            title_at = next((i for i in range(meta_at[0] + 1, len(header)) if _looks_like_title(header[i])), None)
     elif header and _looks_like_title(header[0]):
         title_at = 0
     elif len(header) > 1 and len(header[0]) < _TITLE_MIN_HAN and _looks_like_title(header[1]):
@@ -138,19 +250,20 @@ def layout(text: str) -> tuple[str | None, list[str], list[str]]:
     meta = [kept[i] for i in meta_at]
     body: list[str] = []
     for ln in kept[skip_to:]:
-        if _URL_LINE.search(ln) or (_is_meta(ln) and len(ln) < _PARAGRAPH_MIN_LEN and _META_LABEL.match(ln)):
+        if _URL_LINE.search(ln) or _is_labelled_meta(ln):
             meta.append(ln)
-            continue
-        cut = footer.search(ln)
-        if not cut:
+        else:
             body.append(ln)
-            continue
-        before = ln[: cut.start()].strip()
-        if before:
-            body.append(before)
-        if body:
-            break
     return title, meta, body
+
+
+def layout_warning(cleaned: CleanText) -> str | None:
+    """A note for the ingest log when the body is a small part of a long page (a layout the
+    furniture rules may have misread), else None."""
+    if cleaned.page_chars <= _SMALL_BODY_PAGE or len(cleaned.body) >= _SMALL_BODY_SHARE * cleaned.page_chars:
+        return None
+    share = len(cleaned.body) / cleaned.page_chars
+    return f"cleaned body is {share:.0%} of the text ({cleaned.page_chars:,} chars): check the page's layout"
 
 
 def clean(text: str) -> CleanText:
@@ -168,4 +281,5 @@ def clean(text: str) -> CleanText:
         converted=converted,
         pinyin_stripped=pinyin,
         garbled=is_garbled(text),
+        page_chars=len(text),
     )

@@ -1,4 +1,5 @@
-"""The command line: a thin skin over ingest, export, eval and migrate. Errors are one line.
+"""The command line: a thin skin over ingest, export, eval, query/show/stats, serve, plot and migrate.
+Errors are one line.
 
 The database layer is imported inside the commands: extraction worker processes import this
 module as their main module, and must not carry SQLAlchemy and Alembic for nothing.
@@ -8,13 +9,13 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from contextlib import contextmanager
+from enum import Enum
 from pathlib import Path
-from typing import Annotated, Iterator
+from typing import Annotated, Iterator, NoReturn
 
 import typer
 
 app = typer.Typer(
-    help="Extract quantified claims from Chinese local-government news into a database.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -22,25 +23,71 @@ app = typer.Typer(
 db_app = typer.Typer(help="Database schema commands.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 
+# A default that is not a value is shown through show_default: "[…]" inside help text is read as
+# rich markup and vanishes.
 DbOption = Annotated[
     str | None,
-    typer.Option("--db", help="SQLAlchemy URL [default: $EXTRACTOR_DB or sqlite:///extractor.db]", show_default=False),
+    typer.Option("--db", help="SQLAlchemy URL.", show_default="$EXTRACTOR_DB, else sqlite:///extractor.db"),
 ]
+WorkersOption = Annotated[
+    int | None, typer.Option(help="Extraction processes.", show_default="the machine's cores"),
+]
+
+
+class Period(str, Enum):
+    year = "year"
+    month = "month"
 
 
 LexiconOption = Annotated[
     str | None,
     typer.Option("--lexicon", help="Your own words (a TOML file), merged over the shipped lexicons: see README.",
-                 show_default=False),
-]
-WorkersOption = Annotated[
-    int | None, typer.Option(help="Extraction processes [default: the machine's cores].", show_default=False)
+                 show_default="none"),
 ]
 INTERRUPTED = 130  # the shell's exit status for a run stopped by Ctrl-C (128 + SIGINT)
 
 
 def _err(message: str) -> None:
     typer.echo(message, err=True)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        typer.echo(f"extractor {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[bool, typer.Option("--version", help="Show the version and exit.", callback=_version,
+                                          is_eager=True)] = False,
+) -> None:
+    """Extract quantified claims from Chinese local-government news into a database."""
+
+
+def _open(url: str | None, *, write: bool = False):  # type: ignore[no-untyped-def]
+    """An engine, or exit with one line saying why not.
+
+    write: the database may be created and its schema is brought to head (ingest, reextract).
+    Otherwise it must exist and be at head, and is opened read-only: reading never changes it.
+    """
+    from .db.engine import DatabaseError
+    from .db.migrate import open_database, upgrade
+
+    try:
+        engine = open_database(url, write=write)
+        if write:
+            upgrade(engine)
+    except DatabaseError as exc:
+        _fail(str(exc))
+    return engine
+
+
+def _fail(message: str) -> NoReturn:
+    _err(f"error: {message}")
+    raise typer.Exit(2)
 
 
 def _workers(requested: int | None) -> int:
@@ -51,8 +98,7 @@ def _workers(requested: int | None) -> int:
     if requested is None:
         return cores
     if requested < 1:
-        _err(f"error: --workers must be at least 1 (got {requested})")
-        raise typer.Exit(2)
+        _fail(f"--workers must be at least 1 (got {requested})")
     if requested > cores:
         _err(f"warning: --workers {requested} is more than this machine's {cores} cores; extraction will not be faster")
     return requested
@@ -67,22 +113,7 @@ def _lexicon(path: str | None):  # type: ignore[no-untyped-def]
     try:
         return load(path)
     except UserLexiconError as exc:
-        _err(f"error: {exc}")
-        raise typer.Exit(2) from None
-
-
-def _open(url: str | None):  # type: ignore[no-untyped-def]
-    """An engine with the schema at head, or exit with one line saying why not."""
-    from .db.engine import DatabaseError, make_engine
-    from .db.migrate import upgrade
-
-    try:
-        engine = make_engine(url)
-        upgrade(engine)
-    except DatabaseError as exc:
-        _err(f"error: {exc}")
-        raise typer.Exit(2) from None
-    return engine
+        _fail(str(exc))
 
 
 @contextmanager
@@ -117,10 +148,9 @@ def ingest_cmd(
     try:
         part = parse_shard(shard) if shard else None
     except ValueError as exc:
-        _err(f"error: {exc}")
-        raise typer.Exit(2) from None
+        _fail(str(exc))
     processes, words = _workers(workers), _lexicon(lexicon)
-    engine = _open(db)
+    engine = _open(db, write=True)
     with _progress(sys.stderr.isatty()) as progress:
         summary = ingest(paths, engine, workers=processes, progress=progress, shard=part,
                          lexicons=words.tables if words else None)
@@ -136,6 +166,8 @@ def ingest_cmd(
          f"initiatives {t['initiatives']}, localities {t['localities']}")
     for f in summary.failures:
         _err(f"failed: {f.file}: {f.reason}")
+    for f in summary.notes:
+        _err(f"check: {f.file}: {f.reason}")
     if summary.skipped:
         kinds = Counter(why.removeprefix("unsupported file type ") for _, why in summary.skipped)
         files = "file" if len(summary.skipped) == 1 else "files"
@@ -165,11 +197,22 @@ def reextract_cmd(
     from .reextract import reextract
 
     processes, words = _workers(workers), _lexicon(lexicon)
-    engine = _open(db)
+    engine = _open(db, write=True)
+    done = [0]  # articles rewritten so far, for the summary of an interrupted run
     with _progress(sys.stderr.isatty()) as progress:
-        n, interrupted = reextract(engine, processes, only_outdated=not all_articles, progress=progress,
-                                   lexicons=words.tables if words else None)
-    _err(f"re-extracted {n} articles with extractor {__version__}"
+
+        def track(n: int, total: int) -> None:
+            done[0] = n
+            if progress:
+                progress(n, total)
+
+        try:
+            reextract(engine, processes, only_outdated=not all_articles, progress=track,
+                      lexicons=words.tables if words else None)
+            interrupted = False
+        except KeyboardInterrupt:
+            interrupted = True
+    _err(f"re-extracted {done[0]} articles with extractor {__version__}"
          + (f" and lexicon {words.path} (sha256 {words.sha256[:12]})" if words else ""))
     if interrupted:
         _err("interrupted: the batch in flight was not stored; re-run to complete")
@@ -182,26 +225,29 @@ def reextract_cmd(
 def export_cmd(
     table: Annotated[str, typer.Argument(help="What to export: metrics, articles, initiatives, localities or log.",
                                          show_default=False)],
-    output: Annotated[str, typer.Option("-o", "--output", help="CSV file to write; - for standard output.")] = "-",
+    output: Annotated[str, typer.Option("-o", "--output", help="File to write; - for standard output.")] = "-",
     db: DbOption = None,
-    excel: Annotated[bool, typer.Option("--excel", help="Start with a BOM so Excel reads the Chinese text as UTF-8.")] = False,
+    where: Annotated[str | None, typer.Option("--where", help="Only rows matching this SQL condition on the export's columns, e.g. \"unit_class = 'people'\".", show_default=False)] = None,
+    fmt: Annotated[str, typer.Option("--format", help="csv or jsonl (one JSON object a line).")] = "csv",
+    excel: Annotated[bool, typer.Option("--excel", help="CSV for spreadsheets: a BOM, and cells that would run as formulas (or codes that would become numbers) prefixed with an apostrophe.")] = False,
 ) -> None:
-    """Write a table as UTF-8 CSV."""
-    from .db.export import TABLES, write_csv
+    """Write a table as UTF-8 CSV or JSON lines. Reads only: the database is opened read-only."""
+    from .db.export import TABLES, write, write_file
+    from .query import QueryError
 
     if table not in TABLES:
-        _err(f"error: unknown export {table!r}; choose one of: {', '.join(TABLES)}")
-        raise typer.Exit(2)
+        _fail(f"unknown export {table!r}; choose one of: {', '.join(TABLES)}")
     engine = _open(db)
-    if output == "-":
-        write_csv(engine, table, sys.stdout, excel)
-        return
+    options = {"fmt": fmt, "where": where, "excel": excel}
     try:
-        with open(output, "w", encoding="utf-8", newline="") as fh:
-            n = write_csv(engine, table, fh, excel)
+        if output == "-":
+            write(engine, table, sys.stdout, **options)
+            return
+        n = write_file(engine, table, Path(output), **options)
+    except QueryError as exc:
+        _fail(str(exc))
     except OSError as exc:
-        _err(f"error: cannot write {output}: {exc.strerror}")
-        raise typer.Exit(2) from None
+        _fail(f"cannot write {output}: {exc.strerror}")
     _err(f"wrote {n} rows to {Path(output)}")
 
 
@@ -230,13 +276,11 @@ def eval_cmd(
     try:
         gold_docs = load_gold(gold)
     except GoldError as exc:
-        _err(f"error: {exc}")
-        raise typer.Exit(2) from None
+        _fail(str(exc))
     if not paths and db is None:
-        _err("error: give the article files or folders to score, or --db URL for a database that holds them")
-        raise typer.Exit(2)
+        _fail("give the article files or folders to score, or --db URL for a database that holds them")
     with tempfile.TemporaryDirectory(prefix="extractor-eval-") as tmp:
-        engine = _open(db or f"sqlite:///{Path(tmp) / 'eval.db'}")
+        engine = _open(db or f"sqlite:///{Path(tmp) / 'eval.db'}", write=bool(paths))
         if paths:
             with _progress(sys.stderr.isatty()) as progress:
                 summary = ingest(paths, engine, workers=_workers(workers), progress=progress)
@@ -260,16 +304,120 @@ def eval_cmd(
         typer.echo(text_report(evaluation, by_doc, errors))
 
 
+@app.command("query")
+def query_cmd(
+    sql: Annotated[str, typer.Argument(help="One SQL statement, e.g. \"SELECT unit_class, COUNT(*) FROM metric_facts GROUP BY 1\".", show_default=False)],
+    fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    db: DbOption = None,
+) -> None:
+    """Run one read-only SQL statement; a statement that would write is refused."""
+    from .query import FORMATS, QueryError, run, write
+
+    if fmt not in FORMATS:
+        _fail(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+    engine = _open(db)
+    try:
+        write(run(engine, sql), fmt, sys.stdout)
+    except QueryError as exc:
+        _fail(str(exc))
+
+
+@app.command("show")
+def show_cmd(
+    metric_id: Annotated[int, typer.Argument(help="The claim's metric_id (a column of metric_facts and of the metrics export).", show_default=False)],
+    context: Annotated[int, typer.Option("--context", min=0, help="Sentences to show before and after the claim's own.")] = 1,
+    db: DbOption = None,
+) -> None:
+    """One claim: its fields, its article, and its sentence with the figure highlighted."""
+    import os
+
+    from .show import NotFound, claim, render
+
+    engine = _open(db)
+    try:
+        shown = claim(engine, metric_id, context)
+    except NotFound as exc:
+        _fail(str(exc))
+    typer.echo(render(shown, color=sys.stdout.isatty() and not os.environ.get("NO_COLOR")), nl=False)
+
+
+@app.command("stats")
+def stats_cmd(
+    db: DbOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="As one JSON object.")] = False,
+) -> None:
+    """What the database holds: articles, claims by unit class, qualifier and year, top subjects,
+    places and programmes, and articles lacking a title, date or place."""
+    from .stats import render, stats, to_json
+
+    summary = stats(_open(db))
+    typer.echo(to_json(summary) if as_json else render(summary), nl=False)
+
+
+@app.command("serve")
+def serve_cmd(
+    db: DbOption = None,
+    port: Annotated[int, typer.Option(help="Port to listen on (on 127.0.0.1).")] = 8001,
+) -> None:
+    """Browse the database in Datasette, read-only: claims with facets, programmes, canned queries."""
+    from .db.engine import resolve_url
+
+    try:
+        from .serve import ServeError, serve, sqlite_path, unmerged_writes
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("datasette", "uvicorn"):
+            raise
+        _fail("serve needs Datasette: pip install 'extractor[serve]'")
+    try:
+        path = sqlite_path(resolve_url(db))
+    except ServeError as exc:
+        _fail(str(exc))
+    if unmerged_writes(path):
+        _err(f"warning: {path}-wal holds writes not yet in the file (an ingest running?); they are not shown")
+    _err(f"serving {path} read-only at http://127.0.0.1:{port}/{path.stem}/metric_facts (Ctrl-C stops)")
+    serve(path, "127.0.0.1", port)
+
+
+@app.command("plot")
+def plot_cmd(
+    subject: Annotated[str, typer.Option(help="Claims whose subject contains this (党员).", show_default=False)],
+    place: Annotated[str | None, typer.Option(help="Only claims about this place and below it: a path such as "
+                                                   "湖南省 or 湖南省/长沙市.", show_default="everywhere")] = None,
+    by: Annotated[Period, typer.Option(help="Period of the article date each bar sums.")] = Period.year,
+    output: Annotated[Path, typer.Option("-o", "--output", help="PNG file to write.")] = Path("chart.png"),
+    db: DbOption = None,
+) -> None:
+    """Chart claims over time: the figures of a subject summed per year or month, in one unit."""
+    from .plot import NoClaims, PlotError, claims_over_time, cjk_font, draw
+
+    try:
+        font = cjk_font()  # before any database work: a missing font or matplotlib fails at once
+    except ModuleNotFoundError as exc:
+        if exc.name != "matplotlib":
+            raise
+        _fail("plot needs matplotlib: pip install 'extractor[plot]'")
+    except PlotError as exc:
+        _fail(str(exc))
+    try:
+        series = claims_over_time(_open(db), subject, place, by.value)
+    except NoClaims as exc:
+        _err(f"error: {exc}")
+        raise typer.Exit(1) from None
+    try:
+        draw(series, output, font)
+    except OSError as exc:
+        _fail(f"cannot write {output}: {exc.strerror}")
+    _err(f"wrote {output}: {len(series.periods)} bars, {series.claims} claims in {series.unit}")
+
+
 @db_app.command("upgrade")
 def db_upgrade(db: DbOption = None) -> None:
     """Create the schema or upgrade it to the newest version."""
-    from .db.engine import DatabaseError, make_engine
-    from .db.migrate import upgrade
+    from .db.engine import DatabaseError
+    from .db.migrate import open_database, upgrade
 
     try:
-        engine = make_engine(db)
-        changed = upgrade(engine)
+        changed = upgrade(open_database(db, write=True))
     except DatabaseError as exc:
-        _err(f"error: {exc}")
-        raise typer.Exit(2) from None
+        _fail(str(exc))
     _err("schema upgraded to head" if changed else "schema already at head")

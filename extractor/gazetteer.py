@@ -11,9 +11,13 @@ Finding: full names (斗山镇), chains of parent and child (长沙县路口镇 
 county level and up (台山 for 台山市) unless the stem is a common word, and, inside one article, the stem of a
 town already named in full (路口 once 路口镇 appears).  Deciding: an ambiguous name is settled by its parent
 in the chain, then by related places elsewhere in the text, then by outlet names in the metadata, then by
-the URL host, and a bare stem that fits a city and a county (长沙) goes to the larger unit.  The primary
-locality walks down from the province, following the clearly dominant branch while it carries more than
-half the weight of the unit above it.
+the URL host, and a bare stem that fits a city and a county (长沙) goes to the larger unit.  A county
+directly followed by a town the 2022 list does not hold under it (惠来县龙江镇: renamed, merged or new)
+places that town under the county, and the town's other mentions with it.  The primary locality walks
+down from the province, following the clearly dominant branch while it carries more than half the weight
+of the unit above it; the branch of the title's place is followed whatever the body's counts, and below
+a unit the title names one part must outweigh all its siblings together (support.py weighs and walks;
+surface_index.py finds the names).
 """
 from __future__ import annotations
 
@@ -27,20 +31,22 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from .support import LEVELS, ROOT, CodeSets, SupportTree, best_supported
+from .surface_index import SurfaceIndex
+
 DATA_DIR = Path(__file__).with_name("data")
 DIVISIONS_FILE = DATA_DIR / "divisions.tsv.gz"
 LEXICON_FILE = DATA_DIR / "gazetteer.toml"
 
-LEVELS = {2: "province", 4: "city", 6: "county", 9: "town"}
 TOWN_SUFFIX = re.compile(r"(?:街道办事处|街道|民族乡|苏木|地区|镇|乡)$")
 ADMIN_SUFFIX = re.compile(r"(?:自治区|自治州|自治县|自治旗|新区|林区|特区|地区|省|市|区|县|旗|盟)$")
 # County-level units that are zones or offices, not places people name by a stem.
 NOT_A_PLACE = re.compile(r"开发区|园区|风景名胜区|示范区|管理区|实验区|试验区|合作区|产业区|新城|群岛|海域|委员会|管委会")
 HAN = re.compile(r"[\u4e00-\u9fff]")
 # 全县/我县/该镇/本市 ...: the article's own unit, named only by its kind.
-SCOPE = re.compile(r"[全我该本](县|市|区|镇|乡|旗)(?![委长级直属域内外])")
+SCOPE = re.compile(r"[全我该本](县|市|区|镇|乡|旗|盟|州)(?![委长级直属域内外县])")
 SCOPE_LEVELS = {"县": ("county",), "旗": ("county",), "区": ("county",), "市": ("county", "city"),
-                "镇": ("town",), "乡": ("town",)}
+                "镇": ("town",), "乡": ("town",), "盟": ("city",), "州": ("city",)}
 
 # Weights of one mention by where it is.  The title states the topic; the body's first place
 # mention usually introduces it; metadata and URLs name the publisher, who is usually but not always the place.
@@ -49,12 +55,6 @@ LEAD_BONUS = 2.0  # for the first place the body names
 OUTLET_WEIGHT = 0.5  # 台山政府网 inside the body: the publisher
 DATELINE_WEIGHT = 0.2  # 人民网银川6月4日电, 记者 长沙报道: where the reporter was
 BARE_SHORT_WEIGHT = 0.5  # a short form whose full name appears nowhere in the article
-# Walking down: a child must carry more than this share of its parent's own weight, and beat its
-# strongest sibling by this factor.
-DESCEND_RATIO = 0.5
-DOMINANCE = 1.5
-
-ROOT = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,8 +71,11 @@ class Mention:
     end: int
     text: str
     codes: tuple[str, ...]  # candidate divisions
-    kind: str = "full"  # full | chain (parent+child, codes of the child) | short (台山) | alias (town stem)
+    # full | chain (parent+child, codes of the child) | short (台山) | alias (town stem)
+    # | unlisted (a county and a town the gazetteer does not list under it, codes of the county)
+    kind: str = "full"
     source: str = "body"  # title | body | context | url
+    town: str | None = None  # for unlisted: the town's name
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +84,9 @@ class Resolution:
     # unique | parent-in-text | co-mention | outlet-name | url | higher-level | common-parent | unresolved
     method: str
     candidates: tuple[Division, ...] = ()  # when unresolved: the divisions it could be
+    # A town under `division` that the gazetteer does not list there (renamed, merged or new since
+    # 2022), known from the text naming it right after its county: 惠来县龙江镇.
+    town: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +96,7 @@ class _Lexicon:
     not_before_word: Mapping[str, tuple[str, ...]]
     full_stop: frozenset[str]
     suffix_words: frozenset[str]
+    prefix_words: frozenset[str]
     one_char_after: tuple[str, ...]
     place_after: tuple[str, ...]
     outlet_after: re.Pattern[str]
@@ -110,6 +117,7 @@ def _lexicon() -> _Lexicon:
         not_before_word={k: tuple(v) for k, v in short["not_before_word"].items()},
         full_stop=frozenset(full["stop"]),
         suffix_words=frozenset(full["suffix_words"]),
+        prefix_words=frozenset(full["prefix_words"]),
         one_char_after=tuple(full["one_char_stem_after"]),
         place_after=tuple(short["place_after"]),
         # up to four characters may stand between the place and the outlet word (上海智慧党建网);
@@ -150,9 +158,10 @@ class _Hit:
     kind: str
     named: tuple[str, ...] = ()  # codes spelled out in full, both parts of a chain
     narrowed: bool = False  # a chain parent cut the candidates down
+    town: str | None = None  # kind unlisted: the town named after the county
 
     def mention(self, source: str) -> Mention:
-        return Mention(self.start, self.end, self.text, self.codes, self.kind, source)
+        return Mention(self.start, self.end, self.text, self.codes, self.kind, source, self.town)
 
 
 @dataclass(slots=True)
@@ -177,7 +186,7 @@ class Gazetteer:
             if pinyin and short_stem(name) not in self._lex.short_stop:
                 self._pinyin[pinyin].append(code)
         self._surfaces = self._build_surfaces()
-        self._index = _SurfaceIndex(self._surfaces)
+        self._index = SurfaceIndex(self._surfaces)
         self._ancestry: dict[str, tuple[str, ...]] = {}  # filled as codes are asked about
 
     # -- lookup ---------------------------------------------------------------------------------
@@ -293,7 +302,8 @@ class Gazetteer:
         after = text[hit.end : hit.end + 4]
         if hit.kind == "full":
             words = self._lex.suffix_words
-            return hit.text[-2:] not in words and hit.text[-1] + after[:1] not in words
+            before = text[hit.start - 1] + hit.text[0] if hit.start else ""
+            return hit.text[-2:] not in words and hit.text[-1] + after[:1] not in words and before not in self._lex.prefix_words
         followers = (*self._lex.not_before, *self._lex.not_before_word.get(hit.text, ()))
         return not after.startswith(followers)
 
@@ -308,6 +318,12 @@ class Gazetteer:
                     parents = tuple(p for p in prev.named if any(c.startswith(p) for c in keep))
                     out[-1] = _Hit(prev.start, hit.end, prev.text + hit.text, keep, "chain",
                                    parents + keep, len(keep) < len(hit.codes))
+                    continue
+                counties = tuple(c for c in prev.named if len(c) == 6)
+                if len(counties) == 1 and all(len(c) == 9 for c in hit.codes):
+                    # 惠来县龙江镇 where 2022's list has no 龙江镇 under 惠来县: the text knows better
+                    out[-1] = _Hit(prev.start, hit.end, prev.text + hit.text, counties, "unlisted",
+                                   counties, town=hit.text)
                     continue
             out.append(hit)
         return out
@@ -374,16 +390,36 @@ class Gazetteer:
         found, attested = self._find_all(texts)
         found += [_Found("url", url or "", h) for h in self._url_hits(url)]
         # what each mention could be, for settling the ambiguous ones by the others
-        support = [(o, _CodeSets.of(o.hit.codes)) for o in found] if any(len(o.hit.codes) > 1 for o in found) else []
+        support = [(o, CodeSets.of(o.hit.codes)) for o in found] if any(len(o.hit.codes) > 1 for o in found) else []
+        unlisted = self._unlisted(found)
         for f in found:
-            f.resolution = self._decide(f, support, attested)
+            f.resolution = self._decide(f, support, attested, unlisted)
             f.weight, f.strong = self._weigh(f, attested)
         self._mark_lead(found)
         primary = self._primary(found, texts)
         return primary, [(f.hit.mention(f.source), f.resolution) for f in found]
 
-    def _decide(self, f: _Found, support: list[tuple[_Found, _CodeSets]], attested: set[str]) -> Resolution:
+    def _unlisted(self, found: list[_Found]) -> dict[str, tuple[str, str]]:
+        """Town names (and their stems) the article places under a county the gazetteer does not
+        list them under: name → (county code, town name)."""
+        out: dict[str, tuple[str, str]] = {}
+        for f in found:
+            if f.hit.kind == "unlisted" and f.hit.town:
+                out[f.hit.town] = (f.hit.codes[0], f.hit.town)
+                if (stem := town_stem(f.hit.town)) and stem not in self._lex.short_stop:
+                    out[stem] = (f.hit.codes[0], f.hit.town)
+        return out
+
+    def _decide(self, f: _Found, support: list[tuple[_Found, CodeSets]], attested: set[str],
+                unlisted: Mapping[str, tuple[str, str]]) -> Resolution:
         codes = f.hit.codes
+        if f.hit.kind == "unlisted":
+            return Resolution(self.get(codes[0]), "parent-in-text", town=f.hit.town)
+        if f.hit.text in unlisted and f.hit.kind in ("full", "alias") and not any(
+            c.startswith(unlisted[f.hit.text][0]) for c in codes
+        ):  # 龙江镇 again, after 惠来县龙江镇: the same town, not one of that name elsewhere
+            county, town = unlisted[f.hit.text]
+            return Resolution(self.get(county), "co-mention", town=town)
         if len(codes) == 1:
             return Resolution(self.get(codes[0]), "parent-in-text" if f.hit.narrowed else "unique")
         if f.hit.kind == "short":  # a stem whose full name is in the article: 长沙 with 长沙县
@@ -393,7 +429,7 @@ class Gazetteer:
             codes = named or codes
         for method, sources in (("co-mention", ("title", "body")), ("outlet-name", ("context",)), ("url", ("url",))):
             others = [sets for o, sets in support if o.source in sources and o is not f]
-            best = _best_supported(codes, others)
+            best = best_supported(codes, others)
             if best:
                 return Resolution(self.get(best), method)
         if f.hit.kind == "short":  # 长沙 (市 or 县), 吉林 (省 or 市): the larger unit
@@ -426,12 +462,13 @@ class Gazetteer:
             lead.weight *= LEAD_BONUS
 
     def _primary(self, found: list[_Found], texts: list[tuple[str, str]]) -> Resolution:
-        tree = _SupportTree(self)
+        tree = SupportTree(self)
         for f in found:
+            in_title = f.source == "title" and f.strong
             if f.resolution.division:
-                tree.add(f.resolution.division.code, f.weight, f.strong)
+                tree.add(f.resolution.division.code, f.weight, f.strong, in_title, f.resolution.town)
             elif len(f.hit.codes) > 1:
-                tree.add_group(f.hit.codes, f.weight, f.strong)
+                tree.add_group(f.hit.codes, f.weight, f.strong, in_title)
         for src, text in texts:
             if src in ("title", "body"):
                 for m in SCOPE.finditer(text):
@@ -441,6 +478,8 @@ class Gazetteer:
             return Resolution(None, "unresolved", tuple(d for c in sorted(node) if (d := self.get(c))))
         if node == ROOT:
             return Resolution(None, "unresolved")
+        if isinstance(node, tuple):  # a town the gazetteer does not list under its county
+            return Resolution(self.get(node[0]), "parent-in-text", town=node[1])
         return Resolution(self.get(node), self._method_for(node, found))
 
     @staticmethod
@@ -451,148 +490,6 @@ class Gazetteer:
         if best is None:  # only unresolved names under it, all within this unit
             return "common-parent"
         return {"context": "outlet-name", "url": "url"}.get(best.source, best.resolution.method)
-
-
-class _SupportTree:
-    """Weights of mentions, summed up the division tree, for walking down to the primary locality."""
-
-    def __init__(self, gazetteer: Gazetteer) -> None:
-        self._gz = gazetteer
-        self.own: dict[str, float] = defaultdict(float)
-        self.sub: dict[str | frozenset[str], float] = defaultdict(float)
-        self.kids: dict[str, set[str | frozenset[str]]] = defaultdict(set)
-        self.strong: set[str | frozenset[str]] = set()
-
-    def add(self, code: str, weight: float, strong: bool) -> None:
-        self.own[code] += weight
-        self._propagate((ROOT, *self._gz._ancestors(code), code), weight, strong)
-
-    def add_group(self, codes: tuple[str, ...], weight: float, strong: bool) -> None:
-        """An unresolved name sits under the lowest unit that contains all its candidates."""
-        common = set.intersection(*(set(self._gz._ancestors(c)) for c in codes))
-        lca = max(common, key=len, default=ROOT)
-        path = (ROOT, *self._gz._ancestors(lca), lca) if lca else (ROOT,)
-        self._propagate((*path, frozenset(codes)), weight, strong)
-
-    def add_scope(self, levels: tuple[str, ...], suffix: str, weight: float) -> None:
-        """全县/我县 adds to the most mentioned county whose name ends in 县, and so on."""
-        units = [c for c in self.own if LEVELS[len(c)] in levels and self._gz._names[c].endswith(suffix)]
-        if units:
-            self.add(max(units, key=self.own.__getitem__), weight, strong=False)
-
-    def _propagate(self, path: tuple, weight: float, strong: bool) -> None:
-        for parent, child in zip(path, path[1:]):
-            self.kids[parent].add(child)
-        for node in path:
-            self.sub[node] += weight
-            if strong:
-                self.strong.add(node)
-
-    def walk(self) -> str | frozenset[str]:
-        node: str | frozenset[str] = ROOT
-        while isinstance(node, str):
-            kids = sorted((k for k in self.kids[node] if k in self.strong), key=self.sub.__getitem__, reverse=True)
-            if not kids:
-                break
-            best = kids[0]
-            if self.sub[best] <= DESCEND_RATIO * self.own[node]:
-                break
-            if len(kids) > 1 and self.sub[best] < DOMINANCE * self.sub[kids[1]]:
-                break
-            node = best
-        return node
-
-
-_PREFIX_SLICES = tuple(slice(n) for n in LEVELS)
-
-
-def _prefixes(code: str) -> frozenset[str]:
-    """The codes a code starts with, itself included: 430121 → 43, 4301, 430121."""
-    return frozenset(map(code.__getitem__, _PREFIX_SLICES))
-
-
-@dataclass(frozen=True, slots=True)
-class _CodeSets:
-    """A mention's candidate codes, arranged to test quickly whether a code nests with any of them:
-    `code in prefixes` when the code is a candidate or above one, `not _prefixes(code).isdisjoint(codes)`
-    when a candidate is above the code."""
-
-    codes: frozenset[str]
-    prefixes: frozenset[str]  # every prefix of every candidate, the candidates included
-    size: int
-
-    @staticmethod
-    def of(codes: tuple[str, ...]) -> _CodeSets:
-        return _CodeSets(frozenset(codes), frozenset().union(*map(_prefixes, codes)), len(codes))
-
-
-def _best_supported(codes: Sequence[str], others: list[_CodeSets]) -> str | None:
-    """The candidate most related to the other mentions (as parent, child or same), if one leads.
-    An ambiguous mention counts as a fraction, split over its candidates."""
-    scores = {}
-    for c in codes:
-        above = _prefixes(c)  # same division, or one inside the other: codes nest by prefix
-        scores[c] = sum((c in o.prefixes or not above.isdisjoint(o.codes)) / o.size for o in others)
-    ranked = sorted(scores.values(), reverse=True)
-    if ranked[0] > 0 and (len(ranked) == 1 or ranked[0] > ranked[1]):
-        return max(scores, key=scores.__getitem__)
-    return None
-
-
-class _SurfaceIndex:
-    """Every occurrence of every surface in a text, without trying every length at every position.
-
-    Full names end in one of a few characters (镇 乡 道 县 区 市 州 旗 ...).  A character-class regex
-    finds those in the text, and a table of the surfaces' last two characters gives the lengths worth
-    checking there; short forms that end in such a character (杭州, 藁城) are found the same way.  The
-    other surfaces, short forms such as 台山, are found from their start: a regex finds each character
-    that could start one followed by a character that could come second, and a table of first two
-    characters gives the lengths to check.  Both regexes are plain character classes, so they compile
-    in milliseconds and scan in C; Python only looks at the few places they stop."""
-
-    def __init__(self, surfaces: Mapping[str, tuple[tuple[str, str], ...]]) -> None:
-        self._surfaces = surfaces
-        ends = {s[-1] for s, entries in surfaces.items() if entries[0][1] == "full"}
-        self._singles = frozenset(s for s in surfaces if len(s) == 1)  # none in the NBS data
-        ends |= self._singles
-        self._by_start = frozenset(s for s in surfaces if s[-1] not in ends)  # found from their start
-        by_tail: dict[str, set[int]] = defaultdict(set)
-        by_head: dict[str, set[int]] = defaultdict(set)
-        for s in surfaces:
-            if s in self._by_start:
-                by_head[s[:2]].add(len(s))
-            elif len(s) > 1:
-                by_tail[s[-2:]].add(len(s))
-        self._by_tail = {k: tuple(sorted(v)) for k, v in by_tail.items()}
-        self._by_head = {k: tuple(sorted(v)) for k, v in by_head.items()}
-        self._tail_re = re.compile(_char_class(ends)) if ends else None
-        firsts, seconds = _char_class(h[0] for h in by_head), _char_class(h[1] for h in by_head)
-        self._head_re = re.compile(f"{firsts}(?={seconds})") if by_head else None
-
-    def spans(self, text: str) -> list[tuple[int, int]]:
-        """(start, end) of every occurrence of a surface, overlapping ones included, each once, in no order."""
-        surfaces, out = self._surfaces, []
-        if self._tail_re:
-            by_tail = self._by_tail
-            for m in self._tail_re.finditer(text, 1):  # a match at 0 can only end a one-character surface
-                end = m.end()
-                for n in by_tail.get(text[end - 2 : end], ()):
-                    if n <= end and text[end - n : end] in surfaces:
-                        out.append((end - n, end))
-            if self._singles:
-                out += [m.span() for m in self._tail_re.finditer(text) if m.group() in self._singles]
-        if self._head_re:
-            by_head, by_start, size = self._by_head, self._by_start, len(text)
-            for m in self._head_re.finditer(text):
-                start = m.start()
-                for n in by_head.get(text[start : start + 2], ()):
-                    if start + n <= size and text[start : start + n] in by_start:
-                        out.append((start, start + n))
-        return out
-
-
-def _char_class(chars: Iterable[str]) -> str:
-    return "[" + "".join(re.escape(c) for c in sorted(set(chars))) + "]"
 
 
 def _read_rows(path: Path) -> Iterable[tuple[str, str, str]]:

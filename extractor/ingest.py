@@ -36,6 +36,7 @@ class Summary:
     counts: Counter[str] = field(default_factory=Counter)
     new_metrics: int = 0
     failures: list[Outcome] = field(default_factory=list)
+    notes: list[Outcome] = field(default_factory=list)  # stored, with something to check (the log's reason)
     totals: dict[str, int] = field(default_factory=dict)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, why) not read: not inputs
     interrupted: bool = False  # by Ctrl-C: the batch in flight was rolled back
@@ -44,7 +45,7 @@ class Summary:
         self.counts[outcome.status] += 1
         self.new_metrics += outcome.metrics
         if outcome.reason:
-            self.failures.append(outcome)
+            (self.notes if outcome.status in ("ingested", "duplicate") else self.failures).append(outcome)
 
     @property
     def seen(self) -> int:

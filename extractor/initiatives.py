@@ -31,6 +31,7 @@ _FORMULA = regex.compile(r"^[\p{Han}\w]*(?:\+[\p{Han}\w]*)+$")  # 5+2+7, 党建+
 @dataclass(frozen=True, slots=True)
 class _Words:
     kind: regex.Pattern[str]
+    far_kind: regex.Pattern[str]  # a distinctive kind word past a short modifier
     trigger_end: regex.Pattern[str]
     suffix: tuple[str, ...]
     reject_after: tuple[str, ...]
@@ -43,6 +44,7 @@ def words() -> _Words:
     d = lexicon.load("initiatives")
     return _Words(
         kind=regex.compile(rf"(?:{lexicon.alternation(d['kinds'])})"),
+        far_kind=regex.compile(rf"\p{{Han}}{{1,{d['far_window']}}}?(?P<kind>{lexicon.alternation(d['far_kinds'])})"),
         trigger_end=regex.compile(rf"(?:{lexicon.alternation(d['triggers'])})了?$"),
         suffix=tuple(d["name_suffixes"]),
         reject_after=tuple(d["reject_after"]),
@@ -62,7 +64,10 @@ def _kind_after(text: str, pos: int) -> str | None:
     w = words()
     gap = _BEFORE_KIND.match(text, pos)
     m = w.kind.match(text, gap.end() if gap else pos)
-    return m.group() if m else None
+    if m:
+        return m.group()
+    far = w.far_kind.match(text, pos)
+    return far["kind"] if far else None
 
 
 def _shaped_like_programme(name: str) -> bool:

@@ -9,12 +9,18 @@ from __future__ import annotations
 import hashlib
 
 from .claims import extract_metrics
-from .cleaning import clean
+from .cleaning import clean, layout_warning
 from .dedupe import signature
 from .initiatives import extract_initiatives, link_initiatives
+from .measures import annotate
 from .metadata import extract_meta
 from .places import locate
 from .records import ArticleMeta, ArticleRecord, CleanText
+
+
+# Fewer letters, digits and characters than this below the headline is a page without an
+# article (furniture only): such a page is no article, and so never a duplicate of another.
+MIN_ARTICLE_CHARS = 20  # one short sentence of news is an article
 
 
 def content_hash(body: str) -> str:
@@ -34,8 +40,18 @@ def extract(text: str, supplied: dict[str, str] | None = None) -> ArticleRecord:
 
 def reanalyse(body: str, meta: ArticleMeta, flags: CleanText) -> ArticleRecord:
     """Extract again from a stored body (after a rules upgrade), without the original file."""
-    head = f"{meta.title}\n" if meta.title and body.startswith(f"{meta.title}\n") else ""
-    return analyse(body, len(head), meta, flags)
+    return analyse(body, _head_length(body, meta.title), meta, flags)
+
+
+def has_article(record: ArticleRecord) -> bool:
+    """Whether enough text stands below the headline to be an article, not page furniture alone."""
+    text = record.body[_head_length(record.body, record.meta.title) :]
+    return len(text) >= 4 * MIN_ARTICLE_CHARS or sum(c.isalnum() for c in text) >= MIN_ARTICLE_CHARS
+
+
+def _head_length(body: str, title: str | None) -> int:
+    """Length of the headline line leading a body (0 when the body does not start with it)."""
+    return len(title) + 1 if title and body.startswith(f"{title}\n") else 0
 
 
 def analyse(body: str, body_start: int, meta: ArticleMeta, cleaned: CleanText) -> ArticleRecord:
@@ -58,6 +74,7 @@ def analyse(body: str, body_start: int, meta: ArticleMeta, cleaned: CleanText) -
         minhash=signature(text),
         place_mentions=places.mentions,
         place_paths=places.place_paths,
-        metrics=places.metrics,
+        metrics=annotate(places.metrics, body_start),
         initiatives=initiatives,
+        warning=layout_warning(cleaned),
     )

@@ -21,11 +21,17 @@ class Located:
     place_paths: dict[str, list[Place]]
 
 
-def _path(division: Division) -> tuple[Place, ...]:
+def _path(division: Division, town: str | None = None) -> tuple[Place, ...]:
+    """Province first, down to the division, and to the unlisted town under it when there is one."""
     chain = load().path(division.code)
-    return tuple(
+    path = tuple(
         Place(name=d.name, level=d.level, parent=chain[i - 1].name if i else None, code=d.code) for i, d in enumerate(chain)
     )
+    return (*path, Place(name=town, level="town", parent=division.name)) if town else path
+
+
+def _resolved(res: Resolution) -> tuple[Place, ...]:
+    return _path(res.division, res.town) if res.division else _unresolved(res)
 
 
 def _unresolved(res: Resolution) -> tuple[Place, ...]:
@@ -41,12 +47,12 @@ def locate(title: str | None, body: str, body_offset: int, context: list[str], u
            metrics: list[Metric]) -> Located:
     """Resolve the article's places; body offsets shift by body_offset into the stored body."""
     primary, mentions = load().resolve_article(title, body, context=context, url=url)
-    path = list(_path(primary.division) if primary.division else _unresolved(primary))
+    path = list(_resolved(primary))
     in_body: list[PlaceMention] = []
     for mention, res in mentions:
         if mention.source != "body":
             continue
-        place_path = _path(res.division) if res.division else _unresolved(res)
+        place_path = _resolved(res)
         in_body.append(PlaceMention(mention.text, mention.start + body_offset, mention.end + body_offset, place_path, res.method))
     place_paths: dict[str, list[Place]] = {}
     located: list[Metric] = []

@@ -35,6 +35,13 @@ class Metric:
     sentence_start: int
     locality: str | None = None
     initiative: str | None = None
+    # Filled by measures.annotate, so sums neither mix units nor count a figure twice.
+    base_value: float | None = None  # value in base_unit, the class's base unit (公里 → 米)
+    base_unit: str | None = None
+    is_rate: bool = False  # per something: 每人每月150元, 亩产1200斤
+    is_target: bool = False  # planned, not done: 预计, 计划, 力争
+    is_threshold: bool = False  # defines or locates: 5万元以上的村, 距县城30公里
+    echo_of: int | None = None  # headline figure: index of the body metric that states it again
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +98,7 @@ class CleanText:
     converted: bool = False
     pinyin_stripped: bool = False
     garbled: bool = False
+    page_chars: int = 0  # length of the page text the body was cut from (0: not known)
 
 
 @dataclass(slots=True)
@@ -112,6 +120,7 @@ class ArticleRecord:
     place_paths: dict[str, list[Place]] = field(default_factory=dict)
     metrics: list[Metric] = field(default_factory=list)
     initiatives: list[Initiative] = field(default_factory=list)
+    warning: str | None = None  # what a person should check about this page (ingest_log reason)
 
 
 @dataclass(frozen=True, slots=True)

@@ -66,21 +66,18 @@ def _pool(workers: int, tables: dict[str, Any]) -> AbstractContextManager[Worker
 
 def reextract(engine: Engine, workers: int = 1, only_outdated: bool = True,
               progress: Callable[[int, int], None] | None = None,
-              lexicons: dict[str, Any] | None = None) -> tuple[int, bool]:
+              lexicons: dict[str, Any] | None = None) -> int:
     """Re-run extraction on stored articles (by default those of an older extractor version),
-    with `lexicons` in place of the shipped ones if given. Returns (articles done, interrupted):
-    Ctrl-C (KeyboardInterrupt) ends the run early, it does not raise."""
+    with `lexicons` in place of the shipped ones if given. On Ctrl-C the workers are stopped and
+    the batch being rewritten rolled back before KeyboardInterrupt goes on up."""
     store = Store(engine)
     total, done = count(engine, only_outdated), 0
     tables = lexicons or {}
-    try:
-        with lexicon.using(tables), _pool(workers, tables) as pool:
-            for batch in _rows(engine, only_outdated):
-                results = list(pool.imap(batch) if pool else map(_reanalyse, batch))
-                store.rewrite_batch(results)
-                done += len(results)
-                if progress:
-                    progress(done, total)
-    except KeyboardInterrupt:
-        return done, True
-    return done, False
+    with lexicon.using(tables), _pool(workers, tables) as pool:
+        for batch in _rows(engine, only_outdated):
+            results = list(pool.imap(batch) if pool else map(_reanalyse, batch))
+            store.rewrite_batch(results)
+            done += len(results)
+            if progress:
+                progress(done, total)
+    return done

@@ -4,7 +4,7 @@ Kept apart from the database code so that worker processes import only the extra
 """
 from __future__ import annotations
 
-from .pipeline import extract
+from .pipeline import extract, has_article
 from .readers import read, stamp
 from .records import Item, ReadFailure
 
@@ -23,8 +23,8 @@ def process_path(path: str) -> list[Item]:
             failure = ReadFailure(doc.file, f"extraction failed: {type(exc).__name__}: {exc}")
             out.append(Item(doc.file, failure, path, size, mtime_ns))
             continue
-        if not record.body.strip():
-            failure = ReadFailure(doc.file, "no article text left after removing page boilerplate")
+        if not has_article(record):
+            failure = ReadFailure(doc.file, "no article text after removing page furniture")
             out.append(Item(doc.file, failure, path, size, mtime_ns))
         else:
             out.append(Item(doc.file, record, path, size, mtime_ns))

@@ -1,7 +1,9 @@
 """Cleaning: width, pinyin, script, and the page layout around an article."""
 from __future__ import annotations
 
-from extractor.cleaning import clean, layout, normalise, strip_pinyin, to_simplified
+import pytest
+
+from extractor.cleaning import clean, layout, normalise, strip_furniture, strip_pinyin, to_simplified
 
 from .conftest import SEEDS
 
@@ -61,3 +63,73 @@ def test_clean_seed_is_not_flagged() -> None:
     cleaned = clean((SEEDS / "000_e78e95ea709d0ece.txt").read_text(encoding="utf-8"))
     assert not (cleaned.converted or cleaned.pinyin_stripped or cleaned.garbled)
     assert "版权" not in cleaned.body and ".png" not in cleaned.body
+
+
+@pytest.mark.parametrize("line", [
+    "阅读量:1234",
+    "浏览次数:56次",
+    "[ 阅 400 次 ]",
+    "点赞(12) 评论(3)",
+    "【字号 大 中 小】",
+    "字号:大 中 小",
+    "【打印本页】【关闭窗口】",
+    "关闭窗口",
+    "分享到: 微信 微博 QQ空间",
+    "我要评论 | 分享 | 收藏 | 返回顶部",
+    "网友评论 3条",
+    "发表评论",
+    "评论区",
+    "共有3条评论 已有128人参与",
+    "相关阅读",
+    "相关新闻:我县新增就业岗位1200个",
+    "上一篇:全县新建村级党群服务中心18个",
+    "版权所有:某某县人民政府 ICP备12345678号",
+    "Copyright © 2024 某某县融媒体中心",
+    "主办单位:某某县人民政府办公室",
+    "[免责声明] 本文来源于网络转载,仅供学习交流使用,如有侵权请在30日内与本网联系。",
+    "本站转载的文章不代表本站观点,如有侵权请在15日内与本站联系删除。",
+    "联系电话:0750-1234567",
+    "责任编辑:王五",
+])
+def test_furniture_line_is_dropped(line: str) -> None:
+    assert strip_furniture([line]) == []
+
+
+@pytest.mark.parametrize("line", [
+    "网友评论称,这项政策让800多户群众受益。",
+    "全县大中小学校新增学位1200个。",
+    "通过微信、微博等平台发布信息500余条。",
+    "浏览量突破10万次,点击率居全省第一。",
+    "全县阅读推广活动覆盖群众2万人次。",
+    "本网讯 今年以来,某某镇开展宣讲140余场次。",
+    "推荐阅读书目12种,送书下乡3000册。",
+    "全县版权所有人登记作品1200件。",
+    "本次活动主办单位:县总工会,参加群众500余人。",
+    "相关部门累计走访企业300余家。",
+])
+def test_prose_that_resembles_furniture_is_kept(line: str) -> None:
+    assert strip_furniture([line]) == [line]
+
+
+PARAGRAPH_1 = "今年以来,某某镇开展宣讲140余场次,惠及群众2500多人,全镇党员干部积极参与,成效明显,群众满意。"
+PARAGRAPH_2 = "下一步,某某镇将新建党群服务站12个,培训村干部300余人次,持续推动基层党建工作走深走实。"
+
+
+@pytest.mark.parametrize("between", [
+    ["版权所有 © 某某县人民政府"],  # a footer marker in the middle
+    ["网友评论 3条", "写得好,为家乡点赞!", "游客 2024-07-16 10:21"],  # a comment widget
+    ["相关阅读", "我县新增就业岗位1200个", "全市粮食产量再创新高 2024-07-16"],  # related articles
+    ["[免责声明] 本文来源于网络转载,仅供学习交流使用,如有侵权请在30日内与本网联系。"],  # a disclaimer box
+])
+def test_prose_after_furniture_in_the_middle_is_kept(between: list[str]) -> None:
+    assert strip_furniture([PARAGRAPH_1, *between, PARAGRAPH_2]) == [PARAGRAPH_1, PARAGRAPH_2]
+
+
+def test_a_true_footer_ends_the_page() -> None:
+    footer = ["版权所有:某某县人民政府", "地址:某某县人民路1号", "欢迎您访问本网", "网站地图 | 联系我们 | 法律声明 | 隐私保护"]
+    assert strip_furniture([PARAGRAPH_1, *footer, "某某镇 | 某某乡 | 某某村 | 某某街道"]) == [PARAGRAPH_1]
+
+
+def test_a_related_block_above_the_article_stops_at_its_headline() -> None:
+    page = ["相关新闻", "我县新增就业岗位1200个", "某某镇:党建引领乡村振兴", "时间:2024-07-16 来源:某某先锋", PARAGRAPH_1]
+    assert layout("\n".join(page)) == ("某某镇:党建引领乡村振兴", ["时间:2024-07-16 来源:某某先锋"], [PARAGRAPH_1])

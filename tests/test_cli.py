@@ -138,7 +138,8 @@ def test_installed_command_finds_migrations_from_any_directory(tmp_path: Path) -
 
 
 def test_every_command_has_help() -> None:
-    for args in (["--help"], ["ingest", "--help"], ["export", "--help"], ["reextract", "--help"], ["db", "upgrade", "--help"]):
+    for args in (["--help"], ["ingest", "--help"], ["export", "--help"], ["reextract", "--help"], ["db", "upgrade", "--help"],
+                 ["query", "--help"], ["show", "--help"], ["stats", "--help"]):
         result = run(*args)
         assert result.exit_code == 0 and "Usage" in result.output
     from extractor.db.export import TABLES

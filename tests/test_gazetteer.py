@@ -1,5 +1,4 @@
 """Gazetteer: lookup, place mentions and article locality, on sentences written for these tests."""
-import time
 
 import pytest
 
@@ -35,11 +34,10 @@ def test_path(gz, code, path):
     assert names(gz, code) == path
 
 
-def test_load_is_fast_and_cached():
+def test_load_is_cached():
+    # How long loading takes is the benchmark's to show: a timed test fails on a busy machine.
     load.cache_clear()
-    start = time.perf_counter()
     gz = load()
-    assert time.perf_counter() - start < 1.0
     assert load() is gz
 
 
@@ -102,9 +100,10 @@ def test_not_places(gz, text):
     assert gz.find_mentions(text) == []
 
 
-@pytest.mark.xfail(strict=True, reason="位于集镇 reads as 于集镇, a real town; needs word segmentation")
-def test_town_inside_word(gz):
-    assert gz.find_mentions("该村位于集镇中心") == []
+@pytest.mark.parametrize("text", ["该村位于集镇中心", "年末户籍人口52.36万人,其中城镇人口21.08万人"])
+def test_town_inside_word(gz, text):
+    # 于集镇 and 中城镇 are real towns, but here 位于 and 其中 are the words.
+    assert gz.find_mentions(text) == []
 
 
 # -- article locality ------------------------------------------------------------------------------
@@ -199,10 +198,10 @@ def test_index_finds_every_surface(gz):
 
 
 def test_index_with_one_character_and_overlapping_surfaces():
-    from extractor.gazetteer import _SurfaceIndex
+    from extractor.surface_index import SurfaceIndex
 
     surfaces = {s: (("1", kind),) for s, kind in
                 [("京", "full"), ("北京市", "full"), ("京津", "short"), ("津冀", "short"), ("北京", "short")]}
-    index = _SurfaceIndex(surfaces)
+    index = SurfaceIndex(surfaces)
     for text in ("北京市京津冀", "京", "京京", "津冀北京"):
         assert sorted(index.spans(text)) == _every_occurrence(surfaces, text)

@@ -133,10 +133,10 @@ def test_reextract_restores_claims_from_stored_bodies(db_url: str) -> None:
         before = sorted(conn.execute(query).all())
         conn.execute(text("DELETE FROM metrics"))
         conn.execute(text("UPDATE articles SET extractor_version = 'old'"))
-    assert reextract(engine, workers=1) == (5, False)
+    assert reextract(engine, workers=1) == 5
     with engine.connect() as conn:
         assert sorted(conn.execute(query).all()) == before
-    assert reextract(engine, workers=1) == (0, False)  # nothing outdated any more
+    assert reextract(engine, workers=1) == 0  # nothing outdated any more
 
 
 def test_files_of_other_types_are_logged_skipped_once(tmp_path: Path) -> None:

@@ -125,7 +125,8 @@ def _few(tmp_path: Path, n: int) -> list[str]:
     files = []
     for i in range(n):
         path = tmp_path / f"{i:02d}.txt"
-        path.write_text(f"某某镇:党建引领\n时间:2024-07-16 来源:某某先锋\n某某镇开展宣讲{i + 10}场次,发展党员10名。",
+        path.write_text(f"某某镇:党建引领\n时间:2024-07-16 来源:某某先锋\n今年以来,某某镇开展宣讲{i + 10}场次,"
+                        "惠及群众2500多人,发展党员10名,全镇党员干部积极参与,基层党组织的凝聚力进一步增强。",
                         encoding="utf-8")
         files.append(str(path))
     return files
@@ -198,3 +199,22 @@ def test_pool_reports_a_dead_worker() -> None:
     with pytest.raises(WorkerError, match=r"an extraction worker died \(exit code 3\)"):
         with Workers(1, os._exit) as pool:
             list(pool.imap([3]))
+
+
+def test_ctrl_c_during_reextract_exits_130_with_what_was_done(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from extractor.cli import app
+
+    files = _few(tmp_path, 3)
+    url = f"sqlite:///{tmp_path / 'one.db'}"
+    assert CliRunner().invoke(app, ["ingest", *files, "--db", url]).exit_code == 0
+
+    def ctrl_c(self, records):  # type: ignore[no-untyped-def]
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Store, "rewrite_batch", ctrl_c)
+    result = CliRunner().invoke(app, ["reextract", "--all", "--db", url, "--workers", "1"])
+    assert result.exit_code == 130
+    assert "re-extracted 0 articles" in result.output and "interrupted" in result.output
+    assert "Traceback" not in result.output

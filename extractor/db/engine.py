@@ -1,22 +1,64 @@
-"""Database connections: one engine per URL, SQLite tuned for bulk writes, errors as one line."""
+"""Database connections: one engine per URL, SQLite tuned for bulk writes, errors as one line.
+
+Writers (ingest, reextract, db upgrade) may create a SQLite file; readers (query, show, stats,
+export) never do, and open the database read-only: SQLite with mode=ro and an authorizer that
+allows only reading statements, PostgreSQL with read-only transactions. Before SQLite opens a
+file, its header is checked, so a text file given as --db is refused without being touched.
+"""
 from __future__ import annotations
 
 import os
+import sqlite3
+from pathlib import Path
+from urllib.parse import quote, unquote
 
-from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, ProgrammingError
+from sqlalchemy import URL, Engine, create_engine, event, make_url, text
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
 DEFAULT_URL = "sqlite:///extractor.db"
 WRITE = "extractor_write"  # execution option of a connection that will write: SQLite locks up front
+SQLITE_HEADER = b"SQLite format 3\x00"  # the first 16 bytes of every SQLite database file
+
+# What a read-only SQLite connection may do. mode=ro alone still lets ATTACH and VACUUM INTO
+# create files, and temporary tables be written; the authorizer denies everything else.
+_READ_ACTIONS = frozenset({
+    sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_FUNCTION, sqlite3.SQLITE_RECURSIVE,
+    sqlite3.SQLITE_PRAGMA,  # a PRAGMA that writes is refused by mode=ro itself
+    sqlite3.SQLITE_TRANSACTION, sqlite3.SQLITE_SAVEPOINT,
+})
 
 
 class DatabaseError(Exception):
     """The database cannot be opened or used; the message is one line for people."""
 
 
+class NoDatabase(DatabaseError):
+    """A reader was given a SQLite file that does not exist."""
+
+
 def resolve_url(url: str | None) -> str:
     """--db wins, then EXTRACTOR_DB, then extractor.db in the working directory."""
     return url or os.environ.get("EXTRACTOR_DB") or DEFAULT_URL
+
+
+def display(url: str | URL) -> str:
+    """The URL as shown in messages: a SQLite file by its path, passwords hidden."""
+    parsed = make_url(url) if isinstance(url, str) else url
+    if parsed.get_backend_name() == "sqlite" and parsed.database:
+        # A read-only engine's database is the URI make_engine built: file:PATH?mode=ro.
+        return unquote(parsed.database.removeprefix("file:").split("?", 1)[0])
+    return parsed.render_as_string(hide_password=True)
+
+
+def sqlite_path(url: URL) -> Path | None:
+    """The file of a SQLite URL; None for another database or an in-memory one."""
+    if url.get_backend_name() != "sqlite":
+        return None
+    database = url.database or ""
+    if database.startswith("file:"):
+        # A URI filename would bypass the checks below and the read-only mode readers need.
+        raise DatabaseError(f"SQLite URI filenames are not supported ({database}); give sqlite:///PATH")
+    return None if database in ("", ":memory:") else Path(database)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
@@ -31,27 +73,74 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     cursor.close()
 
 
+def _sqlite_read_only(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    dbapi_connection.isolation_level = None
+    dbapi_connection.execute("PRAGMA busy_timeout=30000")  # wait for a writer's lock, as writers do
+    dbapi_connection.set_authorizer(
+        lambda action, *_: sqlite3.SQLITE_OK if action in _READ_ACTIONS else sqlite3.SQLITE_DENY)
+
+
 def _begin_immediate(conn) -> None:  # type: ignore[no-untyped-def]
     # Writers ask for it (Store); readers keep a plain BEGIN and never block a writer.
     conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE) else "BEGIN")
 
 
-def make_engine(url: str | None = None) -> Engine:
-    """An engine for url, checked by connecting once; DatabaseError if that fails."""
+def _check_sqlite_file(path: Path, read_only: bool) -> None:
+    """Refuse, before SQLite touches it, a file that is not a database, and for readers a missing one."""
+    try:
+        with path.open("rb") as fh:
+            header = fh.read(len(SQLITE_HEADER))
+    except FileNotFoundError:
+        if read_only:
+            raise NoDatabase(f"no database at {path}") from None
+        return  # a writer creates it
+    except IsADirectoryError:
+        raise DatabaseError(f"{path} is a directory, not a SQLite database") from None
+    except OSError as exc:
+        raise DatabaseError(f"cannot read {path}: {exc.strerror}") from None
+    # An empty file is what sqlite3 leaves after opening a new name: SQLite takes it as empty.
+    if header and header != SQLITE_HEADER:
+        raise DatabaseError(f"{path} is not a SQLite database")
+
+
+def _parse(resolved: str) -> URL:
+    try:
+        return make_url(resolved)
+    except ArgumentError:
+        hint = f" (a SQLite file is sqlite:///{resolved})" if "://" not in resolved else ""
+        raise DatabaseError(f"cannot use database URL {resolved!r}{hint}") from None
+
+
+def make_engine(url: str | None = None, *, read_only: bool = False) -> Engine:
+    """An engine for url, checked by connecting once; DatabaseError if that fails.
+
+    read_only: the database must exist and is opened so that nothing can change it.
+    """
     resolved = resolve_url(url)
+    parsed = _parse(resolved)
+    path = sqlite_path(parsed)
+    is_sqlite = parsed.get_backend_name() == "sqlite"
+    if is_sqlite and path is None:
+        raise DatabaseError(f"{resolved} is an in-memory database: nothing would be kept; give a file (sqlite:///PATH)")
+    if path is not None:
+        _check_sqlite_file(path, read_only)
     # The writer's statements carry a batch's worth of parameters and differ in length from batch
     # to batch; SQLite's per-connection statement cache would keep 128 of them (hundreds of MB).
-    connect_args = {"cached_statements": 0} if resolved.startswith("sqlite") else {}
+    connect_args: dict[str, object] = {"cached_statements": 0} if is_sqlite else {}
+    if read_only and path is not None:
+        parsed = parsed.set(database=f"file:{quote(str(path.resolve()))}?mode=ro", query={"uri": "true"})
+    elif read_only and parsed.get_backend_name() == "postgresql":
+        connect_args["options"] = "-c default_transaction_read_only=on"
     try:
-        engine = create_engine(resolved, connect_args=connect_args)
+        engine = create_engine(parsed, connect_args=connect_args)
     except (ArgumentError, NoSuchModuleError, ImportError) as exc:
-        raise DatabaseError(f"cannot use database URL {resolved!r}: {exc}") from None
-    if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
+        raise DatabaseError(f"cannot use database URL {display(resolved)!r}: {exc}") from None
+    if is_sqlite:
+        event.listen(engine, "connect", _sqlite_read_only if read_only else _sqlite_pragmas)
         event.listen(engine, "begin", _begin_immediate)
     try:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
-    except (OperationalError, ProgrammingError) as exc:
-        raise DatabaseError(f"cannot open database {engine.url.render_as_string(hide_password=True)}: {exc.orig}") from None
+    except DBAPIError as exc:
+        raise DatabaseError(f"cannot open database {display(resolved)}: {exc.orig}") from None
     return engine

@@ -16,6 +16,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -136,6 +137,15 @@ class Metric(Base):
     char_start: Mapped[int] = mapped_column(Integer)
     char_end: Mapped[int] = mapped_column(Integer)
     sentence: Mapped[str] = mapped_column(Text)
+    # Safe sums (measures.py, flags.py): the value in its class's base unit, what the figure is
+    # when it is not a plain achieved count, and the body metric a headline figure repeats.
+    # NULL base values: rows stored before these existed, until `extractor reextract`.
+    base_value: Mapped[float | None] = mapped_column(Float)
+    base_unit: Mapped[str | None] = mapped_column(String(16))
+    is_rate: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    is_target: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    is_threshold: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    echo_of_id: Mapped[int | None] = mapped_column(ForeignKey("metrics.id", ondelete="SET NULL"), index=True)
 
 
 class IngestLog(Base):

@@ -158,7 +158,7 @@ class Store:
             record = item.result
             if outcomes[i] is None and isinstance(record, ArticleRecord):
                 created = i in new
-                outcomes[i] = Outcome(item.file, "ingested" if created else "duplicate", None,
+                outcomes[i] = Outcome(item.file, "ingested" if created else "duplicate", record.warning,
                                       stored[record.content_hash], len(record.metrics) if created else 0)
         return [o for o in outcomes if o is not None]
 
@@ -263,6 +263,7 @@ class Store:
                     kinds[i.name] = i.kind
         ids = self._initiatives(conn, kinds)
         links, metrics, mentions = [], [], []
+        echoes: list[tuple[int, int]] = []  # (headline metric, body metric it repeats) as rows of metrics
         for article_id, rec in records:
             counts = Counter(i.name for i in rec.initiatives)
             named = {i.name: i.kind for i in rec.initiatives if i.kind}
@@ -284,17 +285,37 @@ class Store:
                     "char_start": m.char_start,
                     "char_end": m.char_end,
                     "sentence": m.sentence,
+                    "base_value": m.base_value,
+                    "base_unit": m.base_unit,
+                    "is_rate": m.is_rate,
+                    "is_target": m.is_target,
+                    "is_threshold": m.is_threshold,
                 }
                 for m in rec.metrics
             ]
+            first = len(metrics) - len(rec.metrics)
+            echoes += [(first + i, first + m.echo_of) for i, m in enumerate(rec.metrics) if m.echo_of is not None]
             mentions += [
                 {"article_id": article_id, "locality_id": self._place_id(list(pm.path)), "text": pm.text,
                  "char_start": pm.char_start, "char_end": pm.char_end, "method": pm.method}
                 for pm in rec.place_mentions
             ]
-        for table, rows in ((ArticleInitiative, links), (Metric, metrics), (PlaceMention, mentions)):
+        for table, rows in ((ArticleInitiative, links), (PlaceMention, mentions)):
             if rows:
                 conn.execute(table.__table__.insert(), rows)
+        self._metrics(conn, metrics, echoes)
+
+    @staticmethod
+    def _metrics(conn: Connection, rows: list[dict[str, Any]], echoes: list[tuple[int, int]]) -> None:
+        """Insert metric rows; a headline echo learns its body metric's id once both have one."""
+        if not rows:
+            return
+        if not echoes:
+            conn.execute(Metric.__table__.insert(), rows)
+            return
+        ids = conn.execute(Metric.__table__.insert().returning(Metric.id, sort_by_parameter_order=True), rows).scalars().all()
+        conn.execute(update(Metric).where(Metric.id == bindparam("echo")).values(echo_of_id=bindparam("body")),
+                     [{"echo": ids[e], "body": ids[b]} for e, b in echoes])
 
     def _initiatives(self, conn: Connection, kinds: dict[str, str | None]) -> dict[str, int]:
         missing = [n for n in kinds if n not in self._initiative_ids]
@@ -340,14 +361,15 @@ class Store:
     # -- the log --------------------------------------------------------------------------------
 
     def _log(self, conn: Connection, items: list[Item], outcomes: list[Outcome], logged: dict[str, Any]) -> None:
-        """Record what became of every item (an unchanged file keeps its status)."""
+        """Record what became of every item (an unchanged file keeps its status and reason)."""
         rows = []
         for item, outcome in zip(items, outcomes):
             before = logged.get(item.file)
-            status = before.status if outcome.status == "unchanged" and before is not None else outcome.status
+            kept = outcome.status == "unchanged" and before is not None
+            status, reason = (before.status, before.reason) if kept else (outcome.status, outcome.reason)
             result = item.result
             rows.append({
-                "file": item.file, "status": status, "reason": outcome.reason, "article_id": outcome.article_id,
+                "file": item.file, "status": status, "reason": reason, "article_id": outcome.article_id,
                 "content_hash": result.content_hash if isinstance(result, ArticleRecord) else None,
                 "source_file": item.source_file, "file_size": item.size, "file_mtime_ns": item.mtime_ns,
                 "seen_at": _now(),

@@ -1,0 +1,95 @@
+"""The words claims.py reads subjects with, compiled once from lexicon/phrases.toml, periods.toml
+and the comparatives of qualifiers.toml."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from . import lexicon
+from .numbers import CHINESE_NUMERAL_CHARS
+
+
+@dataclass(frozen=True, slots=True)
+class Phrases:
+    verb: regex.Pattern[str]  # a verb in group "verb"; nouns that contain verbs match without it
+    noun: regex.Pattern[str]
+    stop_after: regex.Pattern[str]
+    strip_before: regex.Pattern[str]
+    link_end: regex.Pattern[str]
+    adverb_end: regex.Pattern[str]
+    trailing: regex.Pattern[str]
+    list_end: regex.Pattern[str]
+    comparative: regex.Pattern[str]
+    measure_nouns: frozenset[str]
+    compound_head: regex.Pattern[str]
+    describes_figure: frozenset[str]
+    rate_nouns: frozenset[str]
+    title_verbs: regex.Pattern[str]
+    figure_modifier: regex.Pattern[str]  # 80周岁以上 between a classifier and its noun
+    self_counting: frozenset[str]
+    classifiers: frozenset[str]
+    pivot_verbs: frozenset[str]
+    change_verbs: frozenset[str]
+    function_word: regex.Pattern[str]
+    period: regex.Pattern[str]
+    period_end: regex.Pattern[str]  # a time phrase closing the text before a figure (由2019年的)
+    change_end: regex.Pattern[str]  # 同比增长, 提高到: group "level" when the figure is the new level
+    comparison_end: regex.Pattern[str]
+    from_to_end: regex.Pattern[str]
+    level_end: regex.Pattern[str]  # 发展到: a verb reaching the figure
+    light_verbs: frozenset[str]
+    share: regex.Pattern[str]
+    bare_measures: frozenset[str]
+    enumerator: regex.Pattern[str]
+    per_end: regex.Pattern[str]
+
+
+@lexicon.cached
+def phrases() -> Phrases:
+    """The compiled word lists (read once per process)."""
+    p = lexicon.load("phrases")
+    num = rf"(?:\d+|[{CHINESE_NUMERAL_CHARS}]+)"
+
+    def patterns(xs: list[str]) -> str:
+        return "|".join(f"(?:{x.replace('NUM', num)})" for x in xs)
+
+    periods = patterns(lexicon.load("periods")["patterns"])
+    # 增加值, 覆盖率: a verb before one of these suffixes is inside a noun.
+    verbs = rf"(?:{lexicon.alternation(p['verbs'])})(?![{''.join(p['noun_suffixes'])}])"
+    changes = lexicon.alternation(p["change_verbs"])
+    return Phrases(
+        verb=regex.compile(rf"(?:{lexicon.alternation(p['nouns'])})|(?P<verb>{verbs})"),
+        noun=regex.compile(lexicon.alternation(p["nouns"])),
+        stop_after=regex.compile(rf"(?:{lexicon.alternation(p['stops_after'] + p['change_verbs'])}|{verbs})"),
+        strip_before=regex.compile(lexicon.alternation(p["strip_before"])),
+        link_end=regex.compile(rf"(?:{lexicon.alternation(p['links'])})$"),
+        adverb_end=regex.compile(rf"(?:{lexicon.alternation(p['adverbs'])})$"),
+        trailing=regex.compile(rf"(?:{lexicon.alternation(p['trailing'])})$"),
+        # 等 ends a list (……等宣讲), but not in 一等奖, 同等, 等级.
+        list_end=regex.compile(r"(?<![一二三四五六七八九十\d同平对])等(?![奖级次待同于])"),
+        comparative=regex.compile(lexicon.alternation(
+            [w for q in lexicon.load("qualifiers").values() for w in q.get("reach", [])])),
+        measure_nouns=frozenset(p["measure_nouns"]),
+        compound_head=regex.compile(lexicon.alternation(p["compound_heads"])),
+        describes_figure=frozenset(p["describes_figure"]),
+        rate_nouns=frozenset(p["rate_nouns"]),
+        title_verbs=regex.compile(lexicon.alternation(p["title_verbs"])),
+        figure_modifier=regex.compile(patterns(p["figure_modifiers"])),
+        self_counting=frozenset(p["self_counting_units"]),
+        classifiers=frozenset(p["classifiers"]),
+        pivot_verbs=frozenset(p["pivot_verbs"]),
+        change_verbs=frozenset(p["change_verbs"]),
+        function_word=regex.compile(lexicon.alternation(p["stops_after"])),
+        period=regex.compile(periods),
+        period_end=regex.compile(f"(?:{periods})的?$"),
+        change_end=regex.compile(rf"(?:{changes})了?(?P<level>到|至)?$"),
+        comparison_end=regex.compile(f"(?:{patterns(p['comparisons'])})$"),
+        from_to_end=regex.compile(f"(?:{patterns(p['from_to'])})$"),
+        level_end=regex.compile(rf"(?:{lexicon.alternation(p['verbs'] + p['change_verbs'])})[到至]$"),
+        light_verbs=frozenset(p["light_verbs"]),
+        share=regex.compile(p["share"]),
+        bare_measures=frozenset(p["bare_measures"]),
+        enumerator=regex.compile(f"^(?:{patterns(p['enumerators'])})"),
+        per_end=regex.compile(f"(?:{p['per_units']})$"),
+    )
