@@ -3,7 +3,6 @@ and the comparatives of qualifiers.toml."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 
 import regex
 
@@ -46,7 +45,7 @@ class Phrases:
     per_end: regex.Pattern[str]
 
 
-@cache
+@lexicon.cached
 def phrases() -> Phrases:
     """The compiled word lists (read once per process)."""
     p = lexicon.load("phrases")

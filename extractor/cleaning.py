@@ -77,7 +77,7 @@ class _Furniture:
     footer: regex.Pattern[str]
 
 
-@cache
+@lexicon.cached
 def _patterns() -> _Furniture:
     data = lexicon.load("boilerplate")
 

@@ -39,6 +39,14 @@ class Period(str, Enum):
     month = "month"
 
 
+LexiconOption = Annotated[
+    str | None,
+    typer.Option("--lexicon", help="Your own words (a TOML file), merged over the shipped lexicons: see README.",
+                 show_default="none"),
+]
+INTERRUPTED = 130  # the shell's exit status for a run stopped by Ctrl-C (128 + SIGINT)
+
+
 def _err(message: str) -> None:
     typer.echo(message, err=True)
 
@@ -82,6 +90,32 @@ def _fail(message: str) -> NoReturn:
     raise typer.Exit(2)
 
 
+def _workers(requested: int | None) -> int:
+    """The number of extraction processes to start: a bad --workers is one line and exit 2."""
+    import os
+
+    cores = os.cpu_count() or 1
+    if requested is None:
+        return cores
+    if requested < 1:
+        _fail(f"--workers must be at least 1 (got {requested})")
+    if requested > cores:
+        _err(f"warning: --workers {requested} is more than this machine's {cores} cores; extraction will not be faster")
+    return requested
+
+
+def _lexicon(path: str | None):  # type: ignore[no-untyped-def]
+    """The user lexicon at path (None: none), or exit with one line saying what is wrong with it."""
+    if path is None:
+        return None
+    from .userlexicon import UserLexiconError, load
+
+    try:
+        return load(path)
+    except UserLexiconError as exc:
+        _fail(str(exc))
+
+
 @contextmanager
 def _progress(enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
     """A progress bar on stderr when it is a terminal; nothing otherwise (logs stay clean)."""
@@ -103,8 +137,11 @@ def ingest_cmd(
     db: DbOption = None,
     workers: WorkersOption = None,
     shard: Annotated[str | None, typer.Option(help="K/N: take only the K-th of N stable parts of the inputs (one per machine).", show_default=False)] = None,
+    lexicon: LexiconOption = None,
 ) -> None:
     """Extract claims from article files and store them; re-running on the same files changes nothing."""
+    from collections import Counter
+
     from .db.engine import resolve_url
     from .ingest import ingest, parse_shard
 
@@ -112,14 +149,17 @@ def ingest_cmd(
         part = parse_shard(shard) if shard else None
     except ValueError as exc:
         _fail(str(exc))
+    processes, words = _workers(workers), _lexicon(lexicon)
     engine = _open(db, write=True)
     with _progress(sys.stderr.isatty()) as progress:
-        summary = ingest(paths, engine, workers=workers, progress=progress, shard=part)
+        summary = ingest(paths, engine, workers=processes, progress=progress, shard=part,
+                         lexicons=words.tables if words else None)
     c, t = summary.counts, summary.totals
     _err(
         f"inputs: {summary.seen}  ingested: {c['ingested']}  duplicate: {c['duplicate']}  "
         f"unchanged: {c['unchanged'] - len([f for f in summary.failures if f.status == 'unchanged'])}  "
-        f"failed: {len(summary.failures)}"
+        f"failed: {len(summary.failures)}  skipped: {len(summary.skipped)}"
+        + (f"  lexicon: {words.path} (sha256 {words.sha256[:12]})" if words else "")
     )
     _err(f"new metrics: {summary.new_metrics}")
     _err(f"database {resolve_url(db)}: articles {t['articles']}, metrics {t['metrics']}, "
@@ -128,6 +168,14 @@ def ingest_cmd(
         _err(f"failed: {f.file}: {f.reason}")
     for f in summary.notes:
         _err(f"check: {f.file}: {f.reason}")
+    if summary.skipped:
+        kinds = Counter(why.removeprefix("unsupported file type ") for _, why in summary.skipped)
+        files = "file" if len(summary.skipped) == 1 else "files"
+        _err(f"skipped {len(summary.skipped)} {files} of other types ({', '.join(f'{k} {n}' for k, n in kinds.most_common())}): "
+             "listed in `extractor export log`")
+    if summary.interrupted:
+        _err("interrupted: the batch in flight was not stored; re-run to complete")
+        raise typer.Exit(INTERRUPTED)
     if summary.seen and not summary.changed:
         _err("nothing new: the database is unchanged")
     if summary.seen == 0 and not part:
@@ -142,17 +190,35 @@ def reextract_cmd(
     db: DbOption = None,
     all_articles: Annotated[bool, typer.Option("--all", help="Every article, not only those of older extractor versions.")] = False,
     workers: WorkersOption = None,
+    lexicon: LexiconOption = None,
 ) -> None:
     """Extract again from the stored article bodies, after the rules changed (no files needed)."""
-    import os
-
     from . import __version__
     from .reextract import reextract
 
+    processes, words = _workers(workers), _lexicon(lexicon)
     engine = _open(db, write=True)
+    done = [0]  # articles rewritten so far, for the summary of an interrupted run
     with _progress(sys.stderr.isatty()) as progress:
-        n = reextract(engine, workers or os.cpu_count() or 1, only_outdated=not all_articles, progress=progress)
-    _err(f"re-extracted {n} articles with extractor {__version__}")
+
+        def track(n: int, total: int) -> None:
+            done[0] = n
+            if progress:
+                progress(n, total)
+
+        try:
+            reextract(engine, processes, only_outdated=not all_articles, progress=track,
+                      lexicons=words.tables if words else None)
+            interrupted = False
+        except KeyboardInterrupt:
+            interrupted = True
+    _err(f"re-extracted {done[0]} articles with extractor {__version__}"
+         + (f" and lexicon {words.path} (sha256 {words.sha256[:12]})" if words else ""))
+    if interrupted:
+        _err("interrupted: the batch in flight was not stored; re-run to complete")
+        raise typer.Exit(INTERRUPTED)
+    if words and not all_articles:
+        _err("note: without --all only the articles of older extractor versions were re-extracted with your lexicon")
 
 
 @app.command("export")
@@ -217,7 +283,10 @@ def eval_cmd(
         engine = _open(db or f"sqlite:///{Path(tmp) / 'eval.db'}", write=bool(paths))
         if paths:
             with _progress(sys.stderr.isatty()) as progress:
-                summary = ingest(paths, engine, workers=workers, progress=progress)
+                summary = ingest(paths, engine, workers=_workers(workers), progress=progress)
+            if summary.interrupted:
+                _err("interrupted: nothing scored")
+                raise typer.Exit(INTERRUPTED)
             for f in summary.failures:
                 _err(f"failed: {f.file}: {f.reason}")
             if summary.seen == 0:

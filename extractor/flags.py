@@ -10,7 +10,6 @@ whether a figure is a claim at all.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 
 import regex
 
@@ -49,7 +48,7 @@ def _any(words: list[str]) -> regex.Pattern[str]:
     return regex.compile(lexicon.alternation(words))
 
 
-@cache
+@lexicon.cached
 def rules() -> _Rules:
     data = lexicon.load("flags")
     rate, target, threshold = data["rate"], data["target"], data["threshold"]

@@ -3,26 +3,31 @@
 Files whose size and modification time match the ingest log are not read again, so re-running
 over an unchanged corpus costs a stat per file. Extraction runs in a process pool; the parent is
 the only writer and writes one transaction per batch, so an interrupted run loses at most the
-batch in flight, and the next run picks up what is missing.
+batch in flight, and the next run picks up what is missing. Ctrl-C stops the workers and rolls
+back the batch being written: the summary then says how far the run got.
+
+Files of other types inside a folder (.pdf, .png …) are logged as `skipped`, with the reason.
 """
 from __future__ import annotations
 
-import multiprocessing
 import os
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import Engine, func, select
 
+from . import lexicon
 from .db.models import Article, Initiative, Locality, Metric
 from .db.store import Outcome, Store
-from .readers import discover, stamp
+from .pool import Workers
+from .readers import stamp, survey
 from .records import Item
 
 BATCH_SIZE = 200
-_WINDOW = 256  # files handed to the pool at a time: bounds the results waiting for the writer (memory)
 _POOL_THRESHOLD = 40  # fewer files than this are not worth starting worker processes for
 
 
@@ -33,6 +38,8 @@ class Summary:
     failures: list[Outcome] = field(default_factory=list)
     notes: list[Outcome] = field(default_factory=list)  # stored, with something to check (the log's reason)
     totals: dict[str, int] = field(default_factory=dict)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, why) not read: not inputs
+    interrupted: bool = False  # by Ctrl-C: the batch in flight was rolled back
 
     def add(self, outcome: Outcome) -> None:
         self.counts[outcome.status] += 1
@@ -75,14 +82,15 @@ def _process(path: str) -> list[Item]:
     return process_path(path)
 
 
-def _results(files: list[str], workers: int) -> Iterator[list[Item]]:
+@contextmanager
+def _results(files: list[str], workers: int, lexicons: dict[str, Any]) -> Iterator[Iterable[list[Item]]]:
+    """Each file's items, in file order, extracted here or by worker processes (stopped on leaving)."""
     if workers <= 1 or len(files) < _POOL_THRESHOLD:
-        yield from map(_process, files)
+        with lexicon.using(lexicons):
+            yield map(_process, files)
         return
-    # forkserver: workers share no database connections with the parent, which is the only writer.
-    with multiprocessing.get_context("forkserver").Pool(workers) as pool:
-        for start in range(0, len(files), _WINDOW):
-            yield from pool.imap(_process, files[start : start + _WINDOW], chunksize=8)
+    with Workers(workers, _process, lexicon.use, lexicons) as pool:
+        yield pool.imap(files)
 
 
 def _batches(results: Iterable[list[Item]], size: int) -> Iterator[list[Item]]:
@@ -111,11 +119,17 @@ def ingest(
     progress: Callable[[int, int], None] | None = None,
     batch_size: int = BATCH_SIZE,
     shard: tuple[int, int] | None = None,
+    lexicons: dict[str, Any] | None = None,
 ) -> Summary:
-    """Ingest every article under paths into the database at engine; returns what happened."""
-    files = [f for f in discover(paths) if in_shard(f, shard)]
+    """Ingest every article under paths into the database at engine; returns what happened.
+
+    lexicons: lexicons to extract with in place of the shipped ones (a UserLexicon's tables).
+    Ctrl-C (KeyboardInterrupt) ends the run early with summary.interrupted set; it does not raise.
+    """
+    found = [(f, why) for f, why in survey(paths) if in_shard(f, shard)]
+    files = [f for f, why in found if why is None]
     store = Store(engine)
-    summary = Summary()
+    summary = Summary(skipped=[(f, why) for f, why in found if why is not None and not _is_database(f, engine)])
     known = store.stamps(files)
     todo = []
     for f in files:
@@ -125,11 +139,25 @@ def ingest(
         else:
             todo.append(f)
     done = len(files) - len(todo)
-    for batch in _batches(_results(todo, workers or os.cpu_count() or 1), batch_size):
-        for outcome in store.write_batch(batch):
-            summary.add(outcome)
-        done += len({item.source_file for item in batch})
-        if progress:
-            progress(min(done, len(files)), len(files))
+    try:
+        store.log_skipped(summary.skipped)
+        with _results(todo, workers or os.cpu_count() or 1, lexicons or {}) as results:
+            for batch in _batches(results, batch_size):
+                for outcome in store.write_batch(batch):  # one transaction: all of the batch or none
+                    summary.add(outcome)
+                done += len({item.source_file for item in batch})
+                if progress:
+                    progress(min(done, len(files)), len(files))
+    except KeyboardInterrupt:
+        summary.interrupted = True
     summary.totals = totals(engine)
     return summary
+
+
+def _is_database(path: str, engine: Engine) -> bool:
+    """Whether path is the SQLite database being written (or its journal), found in an input folder."""
+    database = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not database or database == ":memory:":
+        return False
+    real = os.path.realpath(path)
+    return any(real == os.path.realpath(database + suffix) for suffix in ("", "-journal", "-wal", "-shm"))

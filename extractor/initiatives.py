@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from functools import cache
 
 import regex
 
@@ -40,7 +39,7 @@ class _Words:
     known: regex.Pattern[str]
 
 
-@cache
+@lexicon.cached
 def words() -> _Words:
     d = lexicon.load("initiatives")
     return _Words(

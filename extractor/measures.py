@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 from fractions import Fraction
-from functools import cache
 
 from . import lexicon
 from .flags import flags
@@ -19,7 +18,7 @@ from .records import Metric
 _DECIMALS = 6  # base values are rounded once, after exact arithmetic
 
 
-@cache
+@lexicon.cached
 def conversions() -> dict[str, tuple[str, Fraction]]:
     """unit → (base unit, how many base units one unit is), from lexicon/base_units.toml."""
     out: dict[str, tuple[str, Fraction]] = {}

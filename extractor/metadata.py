@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 
 import regex
 
@@ -57,7 +56,7 @@ class _Bylines:
     source_stop: regex.Pattern[str]
 
 
-@cache
+@lexicon.cached
 def _bylines() -> _Bylines:
     data = lexicon.load("bylines")
     names, byline = data["names"], data["byline"]

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass, replace
-from functools import cache
 
 import regex
 
@@ -44,7 +43,7 @@ class _Rules:
     implied_unit: dict[str, str]
 
 
-@cache
+@lexicon.cached
 def rules() -> _Rules:
     units = lexicon.load("units")
     quals = lexicon.load("qualifiers")

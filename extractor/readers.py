@@ -50,14 +50,21 @@ def discover(paths: Iterable[str]) -> Iterator[str]:
     .gz), as folder-as-given joined with the relative path. Any other path is yielded as it is,
     even if it does not exist, so that reading it reports the problem. Repeats are dropped.
     """
+    return (file for file, why in survey(paths) if why is None)
+
+
+def survey(paths: Iterable[str]) -> Iterator[tuple[str, str | None]]:
+    """Like discover, with the files of other kinds found in folders too: (file, why it is not
+    read), why None for an input. Hidden files and folders (.git, .DS_Store) are no one's business.
+    """
     seen: set[str] = set()
     for path in paths:
-        found = _files_below(path) if os.path.isdir(path) else [path]
-        for file in found:
+        found = _files_below(path) if os.path.isdir(path) else [(path, None)]
+        for file, why in found:
             key = os.path.normpath(file)
             if key not in seen:
                 seen.add(key)
-                yield file
+                yield file, why
 
 
 def stamp(path: str) -> tuple[int | None, int | None]:
@@ -88,11 +95,23 @@ def read(path: str) -> Iterator[RawDocument | ReadFailure]:
         yield _text_document(path, text, encoding, {})
 
 
-def _files_below(folder: str) -> list[str]:
-    found = []
-    for root, _dirs, names in os.walk(folder):
-        found.extend(os.path.join(root, name) for name in names if _kind(name) is not None)
+def _files_below(folder: str) -> list[tuple[str, str | None]]:
+    found: list[tuple[str, str | None]] = []
+    for root, dirs, names in os.walk(folder):
+        hidden = any(part.startswith(".") for part in os.path.relpath(root, folder).split(os.sep) if part != ".")
+        for name in names:
+            if _kind(name) is not None:
+                found.append((os.path.join(root, name), None))
+            elif not hidden and not name.startswith("."):
+                found.append((os.path.join(root, name), _unsupported(name)))
     return sorted(found)
+
+
+def _unsupported(name: str) -> str:
+    name = name.lower()
+    packed = _GZIP_SUFFIX if name.endswith(_GZIP_SUFFIX) and name != _GZIP_SUFFIX else ""
+    suffix = os.path.splitext(name.removesuffix(packed))[1] + packed
+    return f"unsupported file type {suffix}" if suffix else "unsupported file type (no file name extension)"
 
 
 def _kind(path: str) -> str | None:

@@ -1,16 +1,22 @@
 """Re-extraction from stored bodies: after the rules change, bring every article up to date
-without the original files (the article's cleaned body and metadata are in the database)."""
+without the original files (the article's cleaned body and metadata are in the database).
+
+Each batch is rewritten in one transaction: Ctrl-C rolls back the batch in flight, and a re-run
+(of outdated articles, the default) goes on from there."""
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, nullcontext
+from typing import Any
 
 from sqlalchemy import Engine, func, select
 
+from . import lexicon
 from .db.models import Article
 from .db.store import Store
 from . import __version__ as EXTRACTOR_VERSION
 from .pipeline import reanalyse
+from .pool import Workers
 from .records import ArticleMeta, ArticleRecord, CleanText
 
 BATCH_SIZE = 200
@@ -54,20 +60,24 @@ def count(engine: Engine, only_outdated: bool) -> int:
         return conn.scalar(query) or 0
 
 
+def _pool(workers: int, tables: dict[str, Any]) -> AbstractContextManager[Workers[Row, tuple[int, ArticleRecord]] | None]:
+    return Workers(workers, _reanalyse, lexicon.use, tables) if workers > 1 else nullcontext()
+
+
 def reextract(engine: Engine, workers: int = 1, only_outdated: bool = True,
-              progress: Callable[[int, int], None] | None = None) -> int:
-    """Re-run extraction on stored articles (by default those of an older extractor version)."""
+              progress: Callable[[int, int], None] | None = None,
+              lexicons: dict[str, Any] | None = None) -> int:
+    """Re-run extraction on stored articles (by default those of an older extractor version),
+    with `lexicons` in place of the shipped ones if given. On Ctrl-C the workers are stopped and
+    the batch being rewritten rolled back before KeyboardInterrupt goes on up."""
     store = Store(engine)
     total, done = count(engine, only_outdated), 0
-    pool = multiprocessing.get_context("forkserver").Pool(workers) if workers > 1 else None
-    try:
+    tables = lexicons or {}
+    with lexicon.using(tables), _pool(workers, tables) as pool:
         for batch in _rows(engine, only_outdated):
-            results = pool.map(_reanalyse, batch, chunksize=8) if pool else list(map(_reanalyse, batch))
+            results = list(pool.imap(batch) if pool else map(_reanalyse, batch))
             store.rewrite_batch(results)
             done += len(results)
             if progress:
                 progress(done, total)
-    finally:
-        if pool:
-            pool.close()
     return done

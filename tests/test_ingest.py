@@ -55,7 +55,7 @@ def _mixed_folder(root: Path) -> dict[str, str]:
     put("empty.txt", b"", "failed")
     put("noise.txt", os.urandom(3000).replace(b"\x00", b"\x01"), "failed")
     put("image.png.txt", b"\x89PNG\r\n\x1a\n" + bytes(200), "failed")
-    (root / "notes.csv").write_text("ignored", encoding="utf-8")  # not an article format
+    put("notes.csv", b"a,b", "skipped")  # not an article format: logged, not read
     return expected
 
 
@@ -137,3 +137,80 @@ def test_reextract_restores_claims_from_stored_bodies(db_url: str) -> None:
     with engine.connect() as conn:
         assert sorted(conn.execute(query).all()) == before
     assert reextract(engine, workers=1) == 0  # nothing outdated any more
+
+
+def test_files_of_other_types_are_logged_skipped_once(tmp_path: Path) -> None:
+    crawl = tmp_path / "crawl"
+    (crawl / "docs").mkdir(parents=True)
+    (crawl / ".git").mkdir()
+    (crawl / "a.txt").write_text(ARTICLE.format(n=301), encoding="utf-8")
+    for name in ("report.pdf", "docs/plan.docx", "docs/chart.PNG", "table.xls", "scan.pdf.gz", "README"):
+        (crawl / name).write_bytes(b"\x00not an article")
+    for hidden in (".DS_Store", ".notes.swp", ".git/config"):  # no one's business: not logged
+        (crawl / hidden).write_bytes(b"x")
+    url = f"sqlite:///{crawl / 'crawl.db'}"  # the database inside the folder is no input either
+    engine = _engine(url)
+    first = ingest([str(crawl)], engine, workers=1)
+    again = ingest([str(crawl)], engine, workers=1)
+    with create_engine(url).connect() as conn:
+        log = sorted(conn.execute(text("SELECT file, status, reason FROM ingest_log")).all())
+    skipped = [
+        (str(crawl / "README"), "skipped", "unsupported file type (no file name extension)"),
+        (str(crawl / "docs/chart.PNG"), "skipped", "unsupported file type .png"),
+        (str(crawl / "docs/plan.docx"), "skipped", "unsupported file type .docx"),
+        (str(crawl / "report.pdf"), "skipped", "unsupported file type .pdf"),
+        (str(crawl / "scan.pdf.gz"), "skipped", "unsupported file type .pdf.gz"),
+        (str(crawl / "table.xls"), "skipped", "unsupported file type .xls"),
+    ]
+    assert log == sorted([(str(crawl / "a.txt"), "ingested", None), *skipped])
+    for summary in (first, again):
+        assert sorted(summary.skipped) == [(f, why) for f, _, why in skipped]
+        assert summary.seen == 1  # skipped files are no inputs
+    assert again.counts == {"unchanged": 1} and not again.changed
+
+
+def test_a_named_file_of_another_type_is_still_a_failure(db_url: str, tmp_path: Path) -> None:
+    (tmp_path / "report.pdf").write_bytes(b"%PDF-1.4")
+    summary = ingest([str(tmp_path / "report.pdf")], _engine(db_url), workers=1)
+    assert summary.counts == {"failed": 1} and summary.skipped == []
+    assert "unsupported file type" in (summary.failures[0].reason or "")
+
+
+@pytest.mark.parametrize("workers", ["0", "-2"])
+def test_workers_below_one_are_refused(tmp_path: Path, workers: str) -> None:
+    from typer.testing import CliRunner
+
+    from extractor.cli import app
+
+    db = tmp_path / "never.db"
+    for command in (["ingest", str(SEEDS)], ["reextract"]):
+        result = CliRunner().invoke(app, [*command, "--db", f"sqlite:///{db}", "--workers", workers])
+        assert result.exit_code == 2
+        assert result.output.strip() == f"error: --workers must be at least 1 (got {workers})"
+        assert not db.exists()
+
+
+def test_more_workers_than_cores_is_a_warning(db_url: str) -> None:
+    from typer.testing import CliRunner
+
+    from extractor.cli import app
+
+    many = str((os.cpu_count() or 1) + 1)
+    result = CliRunner().invoke(app, ["ingest", str(SEEDS), "--db", db_url, "--workers", many])
+    assert result.exit_code == 0, result.output
+    assert f"warning: --workers {many} is more than this machine's" in result.output
+    assert "ingested: 5" in result.output and "skipped: 0" in result.output
+
+
+def test_summary_counts_the_skipped_files_by_type(db_url: str, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from extractor.cli import app
+
+    (tmp_path / "a.txt").write_text(ARTICLE.format(n=401), encoding="utf-8")
+    for name in ("1.pdf", "2.pdf", "3.png"):
+        (tmp_path / name).write_bytes(b"x")
+    result = CliRunner().invoke(app, ["ingest", str(tmp_path), "--db", db_url])
+    assert result.exit_code == 0, result.output
+    assert "ingested: 1" in result.output and "failed: 0  skipped: 3" in result.output
+    assert "skipped 3 files of other types (.pdf 2, .png 1): listed in `extractor export log`" in result.output

@@ -24,7 +24,7 @@ from ..records import ArticleRecord, Item, Place, ReadFailure
 from .engine import WRITE
 from .models import Article, ArticleBand, ArticleInitiative, IngestLog, Initiative, Locality, Metric, PlaceMention
 
-STATUSES = ("ingested", "duplicate", "unchanged", "failed")
+STATUSES = ("ingested", "duplicate", "unchanged", "failed", "skipped")
 _WRITER_LOCK = 0x65787472  # the advisory lock key of extractor's writers ("extr")
 
 
@@ -106,6 +106,15 @@ class Store:
             outcomes = self._articles(conn, items, logged)
             self._log(conn, items, outcomes, logged)
         return outcomes
+
+    def log_skipped(self, skipped: list[tuple[str, str]]) -> None:
+        """Log files that are no inputs (file, why) as `skipped`, each once however often seen."""
+        rows = [{"file": f, "status": "skipped", "reason": why, "source_file": f, "seen_at": _now()} for f, why in skipped]
+        if not rows:
+            return
+        with self._writing() as conn:
+            for start in range(0, len(rows), 500):
+                _insert_ignore(conn, IngestLog.__table__, rows[start : start + 500], "file")
 
     def rewrite_batch(self, records: list[tuple[int, ArticleRecord]]) -> None:
         """Replace stored articles' claims, programmes and places with a new extraction of them."""
