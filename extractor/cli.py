@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Iterator, NoReturn
+from typing import TYPE_CHECKING, Annotated, Iterator, NoReturn
 
 import typer
+
+if TYPE_CHECKING:
+    from .records import Item
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -97,12 +100,31 @@ def _progress(enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
         yield lambda done, total: bar.update(task, completed=done, total=total)
 
 
+@contextmanager
+def _cluster(address: str | None, workers: int | None) -> Iterator[Callable[[list[str]], Iterator[list[Item]]] | None]:
+    """The Dask runner for ingest (None: no --dask), or exit with one line saying why there is none."""
+    if address is None:
+        yield None
+        return
+    from functools import partial
+
+    from .dask_runner import DaskError, connect, results
+
+    with ExitStack() as stack:
+        try:
+            client = stack.enter_context(connect(address, workers))
+        except DaskError as exc:
+            _fail(str(exc))
+        yield partial(results, client)
+
+
 @app.command("ingest")
 def ingest_cmd(
     paths: Annotated[list[str], typer.Argument(help="Files and folders (searched recursively for articles).")],
     db: DbOption = None,
     workers: WorkersOption = None,
     shard: Annotated[str | None, typer.Option(help="K/N: take only the K-th of N stable parts of the inputs (one per machine).", show_default=False)] = None,
+    dask: Annotated[str | None, typer.Option(help="Extract on a Dask cluster: its scheduler's address (tcp://host:8786), or 'local' for one of --workers processes here.", show_default=False)] = None,
 ) -> None:
     """Extract claims from article files and store them; re-running on the same files changes nothing."""
     from .db.engine import resolve_url
@@ -113,8 +135,8 @@ def ingest_cmd(
     except ValueError as exc:
         _fail(str(exc))
     engine = _open(db, write=True)
-    with _progress(sys.stderr.isatty()) as progress:
-        summary = ingest(paths, engine, workers=workers, progress=progress, shard=part)
+    with _cluster(dask, workers) as runner, _progress(sys.stderr.isatty()) as progress:
+        summary = ingest(paths, engine, workers=workers, progress=progress, shard=part, runner=runner)
     c, t = summary.counts, summary.totals
     _err(
         f"inputs: {summary.seen}  ingested: {c['ingested']}  duplicate: {c['duplicate']}  "

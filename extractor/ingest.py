@@ -111,8 +111,13 @@ def ingest(
     progress: Callable[[int, int], None] | None = None,
     batch_size: int = BATCH_SIZE,
     shard: tuple[int, int] | None = None,
+    runner: Callable[[list[str]], Iterable[list[Item]]] | None = None,
 ) -> Summary:
-    """Ingest every article under paths into the database at engine; returns what happened."""
+    """Ingest every article under paths into the database at engine; returns what happened.
+
+    runner: each file's items, in file order, extracted elsewhere (dask_runner.results on a
+    cluster); by default this machine's worker processes.
+    """
     files = [f for f in discover(paths) if in_shard(f, shard)]
     store = Store(engine)
     summary = Summary()
@@ -125,7 +130,8 @@ def ingest(
         else:
             todo.append(f)
     done = len(files) - len(todo)
-    for batch in _batches(_results(todo, workers or os.cpu_count() or 1), batch_size):
+    results = runner(todo) if runner else _results(todo, workers or os.cpu_count() or 1)
+    for batch in _batches(results, batch_size):
         for outcome in store.write_batch(batch):
             summary.add(outcome)
         done += len({item.source_file for item in batch})
