@@ -99,6 +99,34 @@ def _settle(client: Client, chunk: list[tuple[str, str]], future: Future, task: 
     return out
 
 
+def _version() -> str:
+    from . import __version__
+
+    return __version__
+
+
+def mismatch(versions: dict[str, str], ours: str) -> str | None:
+    """Why the workers (address → extractor version) cannot extract for this ingest, if they cannot."""
+    other = sorted({(v, w) for w, v in versions.items() if v != ours})
+    if not other:
+        return None
+    v, w = other[0]
+    return (f"the Dask worker {w} runs extractor {v}, this machine {ours} "
+            f"({len(other)} of {len(versions)} workers differ): install the same extractor on every machine")
+
+
+def _check(client: Client) -> None:
+    """The workers import this extractor (the task is theirs to run), or DaskError saying what is wrong."""
+    try:
+        versions = client.run(_version)
+    except Exception as exc:  # unpickling the function needs extractor on the worker
+        raise DaskError(f"the Dask workers cannot import extractor ({type(exc).__name__}: {exc}): "
+                        "install it in the workers' environment") from None
+    problem = mismatch(versions, _version())
+    if problem:
+        raise DaskError(problem)
+
+
 @contextmanager
 def connect(address: str, workers: int | None = None) -> Iterator[Client]:
     """A client of the scheduler at address, or of a LocalCluster of `workers` processes for "local"."""
@@ -117,4 +145,5 @@ def connect(address: str, workers: int | None = None) -> Iterator[Client]:
     except (OSError, TimeoutError, ValueError) as exc:
         raise DaskError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
     with client:
+        _check(client)
         yield client

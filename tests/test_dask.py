@@ -23,7 +23,7 @@ from sqlalchemy.orm import aliased
 from typer.testing import CliRunner
 
 from extractor.cli import app
-from extractor.dask_runner import MISSING, _as_given, connect, extract_files, results
+from extractor.dask_runner import MISSING, _as_given, connect, extract_files, mismatch, results
 from extractor.db.engine import make_engine
 from extractor.db.migrate import upgrade
 from extractor.db.models import Article, IngestLog, Metric
@@ -231,6 +231,17 @@ def test_a_task_that_fails_once_is_retried(local_cluster: Any, workdir: Path, tm
 def test_items_are_named_as_given(given: str, absolute: str, named: str, want: str) -> None:
     item = Item(named, ReadFailure(named, "why"), absolute, 1, 2)
     assert _as_given([item], given, absolute) == [Item(want, ReadFailure(named, "why"), given, 1, 2)]
+
+
+@pytest.mark.parametrize(("versions", "want"), [
+    ({"tcp://a:1": "1.2", "tcp://b:1": "1.2"}, None),
+    ({}, None),  # no workers yet: the tasks wait for them
+    ({"tcp://a:1": "1.2", "tcp://b:1": "1.1"},
+     "the Dask worker tcp://b:1 runs extractor 1.1, this machine 1.2 (1 of 2 workers differ): "
+     "install the same extractor on every machine"),
+])
+def test_workers_must_run_the_same_extractor(versions: dict[str, str], want: str | None) -> None:
+    assert mismatch(versions, "1.2") == want
 
 
 def test_without_distributed_one_line(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
