@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Iterator, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, Iterator, NoReturn
 
 import typer
+
+if TYPE_CHECKING:
+    from .records import Item
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -131,6 +134,25 @@ def _progress(enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
         yield lambda done, total: bar.update(task, completed=done, total=total)
 
 
+@contextmanager
+def _cluster(address: str | None, workers: int | None,
+             lexicons: dict[str, Any] | None) -> Iterator[Callable[[list[str]], Iterator[list[Item]]] | None]:
+    """The Dask runner for ingest (None: no --dask), or exit with one line saying why there is none."""
+    if address is None:
+        yield None
+        return
+    from functools import partial
+
+    from .dask_runner import DaskError, connect, results
+
+    with ExitStack() as stack:
+        try:
+            client = stack.enter_context(connect(address, workers))
+        except DaskError as exc:
+            _fail(str(exc))
+        yield partial(results, client, lexicons=lexicons or {})
+
+
 @app.command("ingest")
 def ingest_cmd(
     paths: Annotated[list[str], typer.Argument(help="Files and folders (searched recursively for articles).")],
@@ -138,6 +160,7 @@ def ingest_cmd(
     workers: WorkersOption = None,
     shard: Annotated[str | None, typer.Option(help="K/N: take only the K-th of N stable parts of the inputs (one per machine).", show_default=False)] = None,
     lexicon: LexiconOption = None,
+    dask: Annotated[str | None, typer.Option(help="Extract on a Dask cluster: its scheduler's address (tcp://host:8786), or 'local' for one of --workers processes here.", show_default=False)] = None,
 ) -> None:
     """Extract claims from article files and store them; re-running on the same files changes nothing."""
     from collections import Counter
@@ -151,9 +174,9 @@ def ingest_cmd(
         _fail(str(exc))
     processes, words = _workers(workers), _lexicon(lexicon)
     engine = _open(db, write=True)
-    with _progress(sys.stderr.isatty()) as progress:
-        summary = ingest(paths, engine, workers=processes, progress=progress, shard=part,
-                         lexicons=words.tables if words else None)
+    tables = words.tables if words else None
+    with _cluster(dask, processes, tables) as runner, _progress(sys.stderr.isatty()) as progress:
+        summary = ingest(paths, engine, workers=processes, progress=progress, shard=part, lexicons=tables, runner=runner)
     c, t = summary.counts, summary.totals
     _err(
         f"inputs: {summary.seen}  ingested: {c['ingested']}  duplicate: {c['duplicate']}  "

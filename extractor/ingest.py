@@ -14,7 +14,7 @@ import os
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -120,10 +120,13 @@ def ingest(
     batch_size: int = BATCH_SIZE,
     shard: tuple[int, int] | None = None,
     lexicons: dict[str, Any] | None = None,
+    runner: Callable[[list[str]], Iterable[list[Item]]] | None = None,
 ) -> Summary:
     """Ingest every article under paths into the database at engine; returns what happened.
 
     lexicons: lexicons to extract with in place of the shipped ones (a UserLexicon's tables).
+    runner: each file's items, in file order, extracted elsewhere (dask_runner.results on a
+    cluster); by default this machine's worker processes.
     Ctrl-C (KeyboardInterrupt) ends the run early with summary.interrupted set; it does not raise.
     """
     found = [(f, why) for f, why in survey(paths) if in_shard(f, shard)]
@@ -141,7 +144,8 @@ def ingest(
     done = len(files) - len(todo)
     try:
         store.log_skipped(summary.skipped)
-        with _results(todo, workers or os.cpu_count() or 1, lexicons or {}) as results:
+        extracted = nullcontext(runner(todo)) if runner else _results(todo, workers or os.cpu_count() or 1, lexicons or {})
+        with extracted as results:
             for batch in _batches(results, batch_size):
                 for outcome in store.write_batch(batch):  # one transaction: all of the batch or none
                     summary.add(outcome)
