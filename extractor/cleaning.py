@@ -183,6 +183,7 @@ def strip_furniture(lines: list[str]) -> list[str]:
     (相关阅读, 网友评论) takes the short headline-like lines under it; everything else is kept.
     """
     f = _patterns()
+    prose = _ProseAhead(lines, f)
     kept: list[str] = []
     block_until: int | None = None  # in a block: the line that ends it above the article, if any
     in_block = begun = dated = False  # begun: prose kept; dated: a byline kept
@@ -202,7 +203,7 @@ def strip_furniture(lines: list[str]) -> list[str]:
             before = ln[: cut.start()].strip()
             if before:
                 kept.append(before)
-            if not any(_is_paragraph(later, f) for later in lines[i + 1 :]):
+            if not prose.after(i):
                 break
             continue
         if f.statement.search(ln):
@@ -215,6 +216,26 @@ def strip_furniture(lines: list[str]) -> list[str]:
         dated = dated or _is_byline(ln)
         kept.append(ln)
     return kept
+
+
+class _ProseAhead:
+    """Whether a paragraph of prose follows a line, each line judged once however many footer
+    markers ask (a page of many sections has a footer-like line in each)."""
+
+    def __init__(self, lines: list[str], f: _Furniture) -> None:
+        self._lines, self._f = lines, f
+        self._found = -1  # the last line known to be prose
+        self._none_after = len(lines)  # no prose from this line on
+
+    def after(self, i: int) -> bool:
+        if self._found > i:
+            return True
+        for j in range(i + 1, self._none_after):
+            if _is_paragraph(self._lines[j], self._f):
+                self._found = j
+                return True
+        self._none_after = min(self._none_after, i + 1)
+        return False
 
 
 def _headline_at(lines: list[str], start: int, f: _Furniture) -> int | None:

@@ -31,7 +31,7 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .support import LEVELS, ROOT, CodeSets, SupportTree, best_supported
+from .support import LEVELS, ROOT, CodeSets, Support, SupportTree
 from .surface_index import SurfaceIndex
 
 DATA_DIR = Path(__file__).with_name("data")
@@ -254,10 +254,12 @@ class Gazetteer:
         spans = [self._index.spans(t) for _, t in texts]  # both passes look for the same names
         first = [self._hits(t, {}, sp) for (_, t), sp in zip(texts, spans)]
         aliases = self._aliases(h for hits in first for h in hits)
+        # one scan of each text finds every alias (a report names hundreds of towns)
+        alias_index = SurfaceIndex(aliases) if aliases else None
         found: list[_Found] = []
         for (src, t), sp, hits in zip(texts, spans, first):
-            if any(a in t for a in aliases):  # else the aliases change nothing in this text
-                hits = self._hits(t, aliases, sp)
+            if alias_index and (alias_spans := alias_index.spans(t)):  # else the aliases change nothing here
+                hits = self._hits(t, aliases, [*sp, *alias_spans])
             found += [_Found(src, t, h) for h in hits]
         attested = {c for f in found for c in f.hit.named}
         attested |= {f.hit.codes[0] for f in found if len(f.hit.codes) == 1 and self._is_outlet(f)}
@@ -272,14 +274,9 @@ class Gazetteer:
               spans: Iterable[tuple[int, int]] | None = None) -> list[_Hit]:
         """Longest matches first, then leftmost, without overlaps.
 
-        Candidates are every occurrence of a surface (`spans`, from the index) or of an alias; an alias
+        Candidates are every occurrence of a surface or of an alias (`spans`, from the indexes); an alias
         takes precedence over a surface spelled the same."""
         candidates = set(self._index.spans(text) if spans is None else spans)
-        for alias in aliases:
-            i = text.find(alias)
-            while i >= 0:
-                candidates.add((i, i + len(alias)))
-                i = text.find(alias, i + 1)
         found = []
         for start, end in candidates:
             surface = text[start:end]
@@ -390,7 +387,7 @@ class Gazetteer:
         found, attested = self._find_all(texts)
         found += [_Found("url", url or "", h) for h in self._url_hits(url)]
         # what each mention could be, for settling the ambiguous ones by the others
-        support = [(o, CodeSets.of(o.hit.codes)) for o in found] if any(len(o.hit.codes) > 1 for o in found) else []
+        support = _SupportBySource(found) if any(len(o.hit.codes) > 1 for o in found) else None
         unlisted = self._unlisted(found)
         for f in found:
             f.resolution = self._decide(f, support, attested, unlisted)
@@ -410,7 +407,7 @@ class Gazetteer:
                     out[stem] = (f.hit.codes[0], f.hit.town)
         return out
 
-    def _decide(self, f: _Found, support: list[tuple[_Found, CodeSets]], attested: set[str],
+    def _decide(self, f: _Found, support: _SupportBySource | None, attested: set[str],
                 unlisted: Mapping[str, tuple[str, str]]) -> Resolution:
         codes = f.hit.codes
         if f.hit.kind == "unlisted":
@@ -427,9 +424,8 @@ class Gazetteer:
             if len(named) == 1:
                 return Resolution(self.get(named[0]), "co-mention")
             codes = named or codes
-        for method, sources in (("co-mention", ("title", "body")), ("outlet-name", ("context",)), ("url", ("url",))):
-            others = [sets for o, sets in support if o.source in sources and o is not f]
-            best = best_supported(codes, others)
+        for method, sources in _SUPPORT_SOURCES:
+            best = support.best(sources, codes, f) if support else None
             if best:
                 return Resolution(self.get(best), method)
         if f.hit.kind == "short":  # 长沙 (市 or 县), 吉林 (省 or 市): the larger unit
@@ -490,6 +486,26 @@ class Gazetteer:
         if best is None:  # only unresolved names under it, all within this unit
             return "common-parent"
         return {"context": "outlet-name", "url": "url"}.get(best.source, best.resolution.method)
+
+
+# How an ambiguous name is settled by the other mentions: first by those of the title and body,
+# then by the metadata, then by the URL.
+_SUPPORT_SOURCES = (("co-mention", ("title", "body")), ("outlet-name", ("context",)), ("url", ("url",)))
+
+
+class _SupportBySource:
+    """The support of an article's mentions (support.Support), one table per group of sources,
+    built when a mention first asks."""
+
+    def __init__(self, found: list[_Found]) -> None:
+        self._found = found
+        self._tables: dict[tuple[str, ...], Support] = {}
+
+    def best(self, sources: tuple[str, ...], codes: Sequence[str], asking: _Found) -> str | None:
+        table = self._tables.get(sources)
+        if table is None:
+            table = self._tables[sources] = Support([CodeSets.of(o.hit.codes) for o in self._found if o.source in sources])
+        return table.best(codes, CodeSets.of(asking.hit.codes) if asking.source in sources else None)
 
 
 def _read_rows(path: Path) -> Iterable[tuple[str, str, str]]:

@@ -6,6 +6,7 @@ gives every metric the most specific place its own sentence names.
 from __future__ import annotations
 
 import dataclasses
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from .gazetteer import Division, Resolution, load
@@ -56,9 +57,11 @@ def locate(title: str | None, body: str, body_offset: int, context: list[str], u
         in_body.append(PlaceMention(mention.text, mention.start + body_offset, mention.end + body_offset, place_path, res.method))
     place_paths: dict[str, list[Place]] = {}
     located: list[Metric] = []
+    resolved = sorted((m for m in in_body if m.path), key=lambda m: m.char_start)
+    starts = [m.char_start for m in resolved]
     for metric in metrics:
-        end = metric.sentence_start + len(metric.sentence)
-        named = [m for m in in_body if m.path and metric.sentence_start <= m.char_start < end]
+        first = bisect_left(starts, metric.sentence_start)
+        named = resolved[first : bisect_left(starts, metric.sentence_start + len(metric.sentence), first)]
         if not named:
             located.append(metric)
             continue

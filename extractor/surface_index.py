@@ -19,7 +19,7 @@ class SurfaceIndex:
 
     def __init__(self, surfaces: Mapping[str, tuple[tuple[str, str], ...]]) -> None:
         self._surfaces = surfaces
-        ends = {s[-1] for s, entries in surfaces.items() if entries[0][1] == "full"}
+        ends = {s[-1] for s, entries in surfaces.items() if entries and entries[0][1] == "full"}
         self._singles = frozenset(s for s in surfaces if len(s) == 1)  # none in the NBS data
         ends |= self._singles
         self._by_start = frozenset(s for s in surfaces if s[-1] not in ends)  # found from their start
