@@ -305,12 +305,14 @@ def extract_metrics(text: str) -> list[Metric]:
         floor = s_start
         earlier: list[tuple[str, str]] = []  # (unit, what it counted) of the sentence's figures
         previous_end = -1
-        periods = _periods(text, s_start, s_end)
+        periods = None  # read when the sentence has a figure
         while qi < len(quantities) and quantities[qi].start < s_end:
             q = quantities[qi]
             qi += 1
             if q.start < s_start:
                 continue
+            if periods is None:
+                periods = _periods(text, s_start, s_end)
             c = claim(text, q, periods, s_end, floor)
             subject, name = _resolve(c, q.unit, earlier, q.start == previous_end)
             earlier.append((q.unit, name))

@@ -49,6 +49,7 @@ _URL_LINE = regex.compile(r"^(?:原文链接|原文地址|原文网址)\s*[:：]
 # (乾县 → 干县), so convert only when the share of changed characters says traditional.
 _TRADITIONAL_SHARE = 0.04
 _TRADITIONAL_MIN = 4
+_CJK_CODE_POINTS = (0x2E80, 0x323B0)  # radicals to CJK Extension H: no character t2s changes is outside
 _TITLE_MIN_HAN = 5
 _TITLE_MAX_LEN = 80
 _PARAGRAPH_MIN_LEN = 60
@@ -64,6 +65,25 @@ def _converter():  # type: ignore[no-untyped-def]
     import opencc
 
     return opencc.OpenCC("t2s")
+
+
+@cache
+def _traditional_forms() -> np.ndarray:
+    """A table by code point of the characters t2s changes, found by converting every CJK character
+    once (0.1 s); the last entry, for every code point above the CJK blocks, is False."""
+    low, high = _CJK_CODE_POINTS
+    chars = [chr(c) for c in range(low, high) if not 0xD800 <= c < 0xE000]  # no surrogates
+    converted = _converter().convert("\n".join(chars)).split("\n")
+    table = np.zeros(high + 1, dtype=bool)
+    table[[ord(c) for c, t in zip(chars, converted, strict=True) if c != t]] = True
+    return table
+
+
+def _convertible(text: str) -> int:
+    """How many characters of text t2s would change on their own (counted in bulk)."""
+    table = _traditional_forms()
+    points = np.frombuffer(text.encode("utf-32-le"), dtype="<u4")
+    return int(np.count_nonzero(table[np.minimum(points, len(table) - 1)]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +117,10 @@ def _is_drop(line: str, f: _Furniture) -> bool:
 
 def normalise(text: str) -> str:
     """Fold full-width digits, letters and punctuation to one form; unify line ends and spaces."""
-    text = unicodedata.normalize("NFKC", text)
+    # Line by line, and only the lines that need it (a line break composes with nothing, so this is
+    # the whole text's NFKC): most lines of most pages are in normal form already.
+    text = "\n".join(ln if unicodedata.is_normalized("NFKC", ln) else unicodedata.normalize("NFKC", ln)
+                     for ln in text.split("\n"))
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return _SPACES.sub(" ", text)
 
@@ -113,6 +136,11 @@ def to_simplified(text: str) -> tuple[str, str, bool]:
     # Characters outside ASCII take 3 UTF-8 bytes in CJK text: a count without a Python loop.
     han = (len(text.encode("utf-8")) - len(text)) // 2
     if not han:
+        return text, "simplified", False
+    # OpenCC changes only characters it has a traditional form of: when too few of those stand in
+    # the text for it to be traditional, converting it (most of cleaning's time) cannot say so.
+    convertible = _convertible(text)
+    if convertible < _TRADITIONAL_MIN or convertible / han < _TRADITIONAL_SHARE:
         return text, "simplified", False
     converted = _converter().convert(text)
     changed = _differences(text, converted)

@@ -188,14 +188,18 @@ class Gazetteer:
         self._surfaces = self._build_surfaces()
         self._index = SurfaceIndex(self._surfaces)
         self._ancestry: dict[str, tuple[str, ...]] = {}  # filled as codes are asked about
+        self._divisions: dict[str, Division] = {}  # the same
 
     # -- lookup ---------------------------------------------------------------------------------
 
     def get(self, code: str) -> Division | None:
-        name = self._names.get(code)
-        if name is None:
-            return None
-        return Division(code, name, LEVELS[len(code)], self._parent(code))
+        known = self._divisions.get(code)
+        if known is None:
+            name = self._names.get(code)
+            if name is None:
+                return None
+            known = self._divisions[code] = Division(code, name, LEVELS[len(code)], self._parent(code))
+        return known
 
     def path(self, code: str) -> list[Division]:
         """Province first, down to `code`; empty for an unknown code."""
@@ -254,11 +258,9 @@ class Gazetteer:
         spans = [self._index.spans(t) for _, t in texts]  # both passes look for the same names
         first = [self._hits(t, {}, sp) for (_, t), sp in zip(texts, spans)]
         aliases = self._aliases(h for hits in first for h in hits)
-        # one scan of each text finds every alias (a report names hundreds of towns)
-        alias_index = SurfaceIndex(aliases) if aliases else None
         found: list[_Found] = []
         for (src, t), sp, hits in zip(texts, spans, first):
-            if alias_index and (alias_spans := alias_index.spans(t)):  # else the aliases change nothing here
+            if alias_spans := _occurrences(t, aliases):  # else the aliases change nothing in this text
                 hits = self._hits(t, aliases, [*sp, *alias_spans])
             found += [_Found(src, t, h) for h in hits]
         attested = {c for f in found for c in f.hit.named}
@@ -486,6 +488,18 @@ class Gazetteer:
         if best is None:  # only unresolved names under it, all within this unit
             return "common-parent"
         return {"context": "outlet-name", "url": "url"}.get(best.source, best.resolution.method)
+
+
+def _occurrences(text: str, words: Iterable[str]) -> list[tuple[int, int]]:
+    """(start, end) of every occurrence of the words, overlapping ones included. str.find scans in C;
+    an article names a few towns in full, a long report hundreds, still a small cost per character."""
+    out = []
+    for w in words:
+        i = text.find(w)
+        while i >= 0:
+            out.append((i, i + len(w)))
+            i = text.find(w, i + 1)
+    return out
 
 
 # How an ambiguous name is settled by the other mentions: first by those of the title and body,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from fractions import Fraction
-from functools import cache
+from functools import cache, lru_cache
 
 from . import lexicon
 from .flags import flags
@@ -29,6 +29,7 @@ def conversions() -> dict[str, tuple[str, Fraction]]:
     return out
 
 
+@lru_cache(maxsize=65536)  # the exact arithmetic is slow, and figures repeat
 def in_base_unit(value: float, unit: str) -> tuple[float, str]:
     """The value in its class's base unit; a unit no table converts is its own base unit."""
     base, factor = conversions().get(unit, (unit, Fraction(1)))

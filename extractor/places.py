@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 from bisect import bisect_left
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .gazetteer import Division, Resolution, load
 from .records import Metric, Place, PlaceMention
@@ -22,6 +23,7 @@ class Located:
     place_paths: dict[str, list[Place]]
 
 
+@lru_cache(maxsize=16384)  # the same places in article after article; the paths are immutable
 def _path(division: Division, town: str | None = None) -> tuple[Place, ...]:
     """Province first, down to the division, and to the unlisted town under it when there is one."""
     chain = load().path(division.code)

@@ -6,6 +6,7 @@ from the lexicon files; this module only applies them.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cache
 
@@ -34,7 +35,7 @@ class _Rules:
     reach: regex.Pattern[str]
     not_qualifier: tuple[str, ...]
     prefix_blocks: tuple[str, ...]
-    unit_blocks: dict[str, tuple[str, ...]]  # first character → words that begin with it
+    unit_blocks: dict[str, tuple[str, ...]]  # unit → longer words that begin with its first character
     quoted: regex.Pattern[str]  # any span between a pair of quotation marks, within one line
     idioms: regex.Pattern[str]
     needs_before: dict[str, tuple[str, ...]]  # unit → words one of which its clause must hold
@@ -107,7 +108,7 @@ def rules() -> _Rules:
         reach=regex.compile(rf"(?:{lexicon.alternation(reach_words)})(?=[^\d,.;:!?，。；：！？\s]{{0,{_REACH_WINDOW}}}$)"),
         not_qualifier=tuple(quals["not_qualifier"]["words"]),
         prefix_blocks=tuple(excl["numeral_prefix_blocks"]),
-        unit_blocks=_by_first_char(excl["unit_word_blocks"]),
+        unit_blocks=_blocks_of(unit_class, excl["unit_word_blocks"]),
         quoted=regex.compile("|".join(
             rf"{regex.escape(o)}[^{regex.escape(o + c)}\n]{{1,120}}{regex.escape(c)}" for o, c in excl["quote_pairs"])),
         idioms=regex.compile("|".join(f"(?:{p})" for p in excl["numeral_idioms"])),
@@ -130,11 +131,9 @@ def rules() -> _Rules:
     )
 
 
-def _by_first_char(words: list[str]) -> dict[str, tuple[str, ...]]:
-    index: dict[str, list[str]] = {}
-    for w in words:
-        index.setdefault(w[0], []).append(w)
-    return {c: tuple(ws) for c, ws in index.items()}
+def _blocks_of(units: Iterable[str], words: list[str]) -> dict[str, tuple[str, ...]]:
+    """For each unit, the words longer than it that begin with its first character (部门 for 部)."""
+    return {u: tuple(w for w in words if w[0] == u[0] and len(w) > len(u)) for u in units}
 
 
 def quoted_spans(text: str) -> list[tuple[int, int, str]]:
@@ -212,7 +211,7 @@ def _excluded(m: regex.Match[str], text: str, spans: _Quoted, r: _Rules) -> bool
         return True  # ordinals and formula names (5+2+7)
     if before.endswith("每"):
         return True  # 每百人拥有医生3.2名, 每10户: the number is the denominator of a rate
-    if unit and any(len(b) > len(unit) and text.startswith(b, m.start("unit")) for b in r.unit_blocks.get(unit[0], ())):
+    if unit and text.startswith(r.unit_blocks[unit], m.start("unit")):
         return True  # 14部门, 一个人: the unit character begins another word
     if spans.titles.inside(num_start):
         return True  # document titles

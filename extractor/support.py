@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from math import lcm
 from typing import TYPE_CHECKING
 
@@ -116,6 +117,7 @@ class SupportTree:
 _PREFIX_SLICES = tuple(slice(n) for n in LEVELS)
 
 
+@lru_cache(maxsize=65536)  # the same few thousand codes are asked about in article after article
 def _prefixes(code: str) -> frozenset[str]:
     """The codes a code starts with, itself included: 430121 → 43, 4301, 430121."""
     return frozenset(map(code.__getitem__, _PREFIX_SLICES))
@@ -132,6 +134,7 @@ class CodeSets:
     size: int
 
     @staticmethod
+    @lru_cache(maxsize=16384)
     def of(codes: tuple[str, ...]) -> CodeSets:
         return CodeSets(frozenset(codes), frozenset().union(*map(_prefixes, codes)), len(codes))
 
