@@ -7,7 +7,6 @@ programmes before it, a programme-like ending, the numbered-slogan shape (三强
 """
 from __future__ import annotations
 
-import dataclasses
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache
@@ -15,7 +14,7 @@ from functools import cache
 import regex
 
 from . import lexicon
-from .records import Initiative, Metric
+from .records import Initiative, Metric, replace_metric
 from .segment import Covered
 
 _QUOTED = regex.compile(r"“(?P<name>[^“”\n]{2,30})”|‘(?P<name>[^‘’\n]{2,30})’|「(?P<name>[^「」\n]{2,30})」")
@@ -138,5 +137,5 @@ def link_initiatives(metrics: list[Metric], initiatives: list[Initiative]) -> li
             continue
         before = bisect_left(starts, metric.char_start, first, last)  # the nearest one before, else the first after
         chosen = initiatives[before - 1 if before > first else first]
-        linked.append(dataclasses.replace(metric, initiative=chosen.name))
+        linked.append(replace_metric(metric, initiative=chosen.name))
     return linked

@@ -6,7 +6,6 @@
 """
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import logging
 from collections.abc import Iterator
@@ -18,7 +17,7 @@ from .initiatives import extract_initiatives, link_initiatives
 from .measures import annotate
 from .metadata import extract_meta
 from .places import locate
-from .records import ArticleMeta, ArticleRecord, CleanText, Metric
+from .records import ArticleMeta, ArticleRecord, CleanText, Metric, replace_metric
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +96,7 @@ def _metrics(body: str) -> list[Metric]:
     log.info("a body of %d characters is read in %d parts", len(body), len(parts))
     out: list[Metric] = []
     for start, end in parts:
-        out += [dataclasses.replace(m, char_start=m.char_start + start, char_end=m.char_end + start,
+        out += [replace_metric(m, char_start=m.char_start + start, char_end=m.char_end + start,
                                     sentence_start=m.sentence_start + start)
                 for m in extract_metrics(body[start:end])]
     return out

@@ -5,13 +5,12 @@ gives every metric the most specific place its own sentence names.
 """
 from __future__ import annotations
 
-import dataclasses
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
 from .gazetteer import Division, Resolution, load
-from .records import Metric, Place, PlaceMention
+from .records import Metric, Place, PlaceMention, replace_metric
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,5 +69,5 @@ def locate(title: str | None, body: str, body_offset: int, context: list[str], u
         # The most specific place the sentence names; the nearest before the figure on a tie.
         best = max(named, key=lambda m: (len(m.path), m.char_start < metric.char_start, -abs(metric.char_start - m.char_start)))
         place_paths[best.path[-1].name] = list(best.path)
-        located.append(dataclasses.replace(metric, locality=best.path[-1].name))
+        located.append(replace_metric(metric, locality=best.path[-1].name))
     return Located(path, primary.method if path else None, in_body, located, place_paths)
