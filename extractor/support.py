@@ -22,6 +22,7 @@ ROOT = ""
 # strongest sibling by this factor.
 DESCEND_RATIO = 0.5
 DOMINANCE = 1.5
+_ASK_EACH = 64  # mentions: up to this many, Support asks each one; above, it sums them up first
 
 
 # A node of the support tree: a division's code, an unresolved name's candidates, or
@@ -139,25 +140,33 @@ class CodeSets:
         return CodeSets(frozenset(codes), frozenset().union(*map(_prefixes, codes)), len(codes))
 
 
+def _related(o: CodeSets, code: str, above: frozenset[str]) -> bool:
+    """Whether code is a candidate of o or above one, or a candidate of o is above code."""
+    return code in o.prefixes or not above.isdisjoint(o.codes)
+
+
 class Support:
-    """How much the other mentions of an article support each candidate of one mention, read from
-    sums over all mentions made once, instead of a pass over every other mention for every mention
-    (quadratic: a report naming 2,000 places took minutes).
+    """How much the other mentions of an article support each candidate of one mention.
 
     A mention o supports code c when c is a candidate of o or above one (c in o.prefixes), or a
-    candidate of o is above c; it adds 1/o.size (an ambiguous mention counts as a fraction). Of the
-    candidates of o above c, exactly one is a "top" candidate (no other candidate of o above it) when
-    any is, so the support of c is
+    candidate of o is above c; it adds 1/o.size (an ambiguous mention counts as a fraction). Shares
+    are counted in whole multiples of 1/lcm(sizes), so that sums are exact and a tie is a tie
+    whatever the order of the mentions.
+
+    An article names a few dozen places, and asking each of them is cheapest. A long report names
+    thousands, and asking all of them for every ambiguous name is quadratic (2 MB took minutes); there
+    the support is read from sums over all mentions made once. Of the candidates of o above c, exactly
+    one is a "top" candidate (no other candidate of o above it) when any is, so the support of c is
         above[c] + sum over the prefixes q of c of (top[q] - both[q, c]),
-    where `both` takes out the mentions counted twice. Shares are counted in whole multiples of
-    1/lcm(sizes), so that sums are exact and a tie is a tie whatever the order of the mentions."""
+    where `both` takes out the mentions counted twice."""
 
     def __init__(self, mentions: list[CodeSets]) -> None:
         self.unit = lcm(*(o.size for o in mentions)) if mentions else 1
+        self._mentions = mentions if len(mentions) <= _ASK_EACH else None
         self.above: dict[str, int] = defaultdict(int)
         self.top: dict[str, int] = defaultdict(int)
         self.both: dict[tuple[str, str], int] = defaultdict(int)
-        for o in mentions:
+        for o in mentions if self._mentions is None else ():
             share = self.unit // o.size
             tops = {q for q in o.codes if all(k == q or k not in o.codes for k in _prefixes(q))}
             for q in tops:
@@ -170,9 +179,12 @@ class Support:
     def score(self, code: str, without: CodeSets | None = None) -> int:
         """The support of code by the mentions (in 1/unit), less that of `without` (the mention asking)."""
         above = _prefixes(code)
-        get_top, get_both = self.top.get, self.both.get
-        total = self.above.get(code, 0) + sum(get_top(q, 0) - get_both((q, code), 0) for q in above)
-        if without is not None and (code in without.prefixes or not above.isdisjoint(without.codes)):
+        if self._mentions is not None:
+            total = sum(self.unit // o.size for o in self._mentions if _related(o, code, above))
+        else:
+            get_top, get_both = self.top.get, self.both.get
+            total = self.above.get(code, 0) + sum(get_top(q, 0) - get_both((q, code), 0) for q in above)
+        if without is not None and _related(without, code, above):
             total -= self.unit // without.size
         return total
 
