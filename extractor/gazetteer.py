@@ -31,8 +31,8 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .support import LEVELS, ROOT, CodeSets, Support, SupportTree
-from .surface_index import SurfaceIndex
+from .support import LEVELS, ROOT, SUPPORT_SOURCES, SupportBySource, SupportTree
+from .surface_index import SurfaceIndex, occurrences
 
 DATA_DIR = Path(__file__).with_name("data")
 DIVISIONS_FILE = DATA_DIR / "divisions.tsv.gz"
@@ -260,7 +260,7 @@ class Gazetteer:
         aliases = self._aliases(h for hits in first for h in hits)
         found: list[_Found] = []
         for (src, t), sp, hits in zip(texts, spans, first):
-            if alias_spans := _occurrences(t, aliases):  # else the aliases change nothing in this text
+            if alias_spans := occurrences(t, aliases):  # else the aliases change nothing in this text
                 hits = self._hits(t, aliases, [*sp, *alias_spans])
             found += [_Found(src, t, h) for h in hits]
         attested = {c for f in found for c in f.hit.named}
@@ -389,7 +389,8 @@ class Gazetteer:
         found, attested = self._find_all(texts)
         found += [_Found("url", url or "", h) for h in self._url_hits(url)]
         # what each mention could be, for settling the ambiguous ones by the others
-        support = _SupportBySource(found) if any(len(o.hit.codes) > 1 for o in found) else None
+        support = (SupportBySource([(o.source, o.hit.codes) for o in found])
+                   if any(len(o.hit.codes) > 1 for o in found) else None)
         unlisted = self._unlisted(found)
         for f in found:
             f.resolution = self._decide(f, support, attested, unlisted)
@@ -409,7 +410,7 @@ class Gazetteer:
                     out[stem] = (f.hit.codes[0], f.hit.town)
         return out
 
-    def _decide(self, f: _Found, support: _SupportBySource | None, attested: set[str],
+    def _decide(self, f: _Found, support: SupportBySource | None, attested: set[str],
                 unlisted: Mapping[str, tuple[str, str]]) -> Resolution:
         codes = f.hit.codes
         if f.hit.kind == "unlisted":
@@ -426,8 +427,8 @@ class Gazetteer:
             if len(named) == 1:
                 return Resolution(self.get(named[0]), "co-mention")
             codes = named or codes
-        for method, sources in _SUPPORT_SOURCES:
-            best = support.best(sources, codes, f) if support else None
+        for method, sources in SUPPORT_SOURCES:
+            best = support.best(sources, codes, f.source, f.hit.codes) if support else None
             if best:
                 return Resolution(self.get(best), method)
         if f.hit.kind == "short":  # 长沙 (市 or 县), 吉林 (省 or 市): the larger unit
@@ -488,38 +489,6 @@ class Gazetteer:
         if best is None:  # only unresolved names under it, all within this unit
             return "common-parent"
         return {"context": "outlet-name", "url": "url"}.get(best.source, best.resolution.method)
-
-
-def _occurrences(text: str, words: Iterable[str]) -> list[tuple[int, int]]:
-    """(start, end) of every occurrence of the words, overlapping ones included. str.find scans in C;
-    an article names a few towns in full, a long report hundreds, still a small cost per character."""
-    out = []
-    for w in words:
-        i = text.find(w)
-        while i >= 0:
-            out.append((i, i + len(w)))
-            i = text.find(w, i + 1)
-    return out
-
-
-# How an ambiguous name is settled by the other mentions: first by those of the title and body,
-# then by the metadata, then by the URL.
-_SUPPORT_SOURCES = (("co-mention", ("title", "body")), ("outlet-name", ("context",)), ("url", ("url",)))
-
-
-class _SupportBySource:
-    """The support of an article's mentions (support.Support), one table per group of sources,
-    built when a mention first asks."""
-
-    def __init__(self, found: list[_Found]) -> None:
-        self._found = found
-        self._tables: dict[tuple[str, ...], Support] = {}
-
-    def best(self, sources: tuple[str, ...], codes: Sequence[str], asking: _Found) -> str | None:
-        table = self._tables.get(sources)
-        if table is None:
-            table = self._tables[sources] = Support([CodeSets.of(o.hit.codes) for o in self._found if o.source in sources])
-        return table.best(codes, CodeSets.of(asking.hit.codes) if asking.source in sources else None)
 
 
 def _read_rows(path: Path) -> Iterable[tuple[str, str, str]]:

@@ -195,3 +195,25 @@ class Support:
         if ranked[0] > 0 and (len(ranked) == 1 or ranked[0] > ranked[1]):
             return max(scores, key=scores.__getitem__)
         return None
+
+
+# How an ambiguous name is settled by the other mentions: first by those of the title and body,
+# then by the metadata, then by the URL.
+SUPPORT_SOURCES = (("co-mention", ("title", "body")), ("outlet-name", ("context",)), ("url", ("url",)))
+
+
+class SupportBySource:
+    """The support of an article's mentions, given as (source, candidate codes): one Support per
+    group of sources, built when a mention first asks."""
+
+    def __init__(self, mentions: list[tuple[str, tuple[str, ...]]]) -> None:
+        self._mentions = mentions
+        self._tables: dict[tuple[str, ...], Support] = {}
+
+    def best(self, sources: tuple[str, ...], codes: Sequence[str], source: str, own: tuple[str, ...]) -> str | None:
+        """The best supported of codes for a mention of `source` whose candidates are `own`
+        (it is left out of its own support)."""
+        table = self._tables.get(sources)
+        if table is None:
+            table = self._tables[sources] = Support([CodeSets.of(c) for s, c in self._mentions if s in sources])
+        return table.best(codes, CodeSets.of(own) if source in sources else None)
