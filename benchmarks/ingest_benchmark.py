@@ -52,6 +52,8 @@ TARGET_RATIO = 0.25  # ingest articles/s ≥ 0.25 × floor articles/s at the lar
 TARGET_FLAT = 0.20  # peak memory within 20 % between the smallest and the largest N
 TARGET_MB = 400.0
 TARGET_REINGEST = 10.0  # re-ingest ≥ 10× faster than the first ingest
+TARGET_EXTRACT_MS = 2.0  # extract() per generated article, one process
+TARGET_LINEAR = 1.5  # one 1 MB report costs at most 1.5 × ten 100 KB ones
 
 
 # ---------------------------------------------------------------------------------------------
@@ -574,42 +576,132 @@ def _print_profile(prof: cProfile.Profile, title: str, units: int, top: int = 15
         print(f"    {100 * ct / total:5.1f}%  cum {ct:6.2f}s  self {tt:6.2f}s  calls {nc:>8}  {where(key)}")
 
 
-def _stage_times(files: list[str]) -> dict[str, float]:
-    """Seconds spent in each stage of process_path: extractor.work.read and every extractor
-    function that extractor.pipeline.extract calls, timed by wrapping them (no profiler)."""
-    import extractor.pipeline as pipeline_mod
-    import extractor.work as ingest_mod
+# The stages of extractor.pipeline.extract, each timed by wrapping the functions it is made of
+# (name, module, attribute). Times are exclusive: a stage called inside another (find_quantities in
+# extract_metrics, flags in annotate) counts for itself only.
+STAGES = (
+    ("cleaning", "extractor.pipeline", "clean"),
+    ("metadata", "extractor.pipeline", "extract_meta"),
+    ("quantities", "extractor.claims", "find_quantities"),
+    ("claims", "extractor.pipeline", "extract_metrics"),
+    ("flags", "extractor.measures", "flags"),
+    ("base units, echoes", "extractor.pipeline", "annotate"),
+    ("programmes", "extractor.pipeline", "extract_initiatives"),
+    ("programmes", "extractor.pipeline", "link_initiatives"),
+    ("places", "extractor.pipeline", "locate"),
+    ("minhash", "extractor.pipeline", "signature"),
+)
+
+
+def stage_times(texts: list[str]) -> dict[str, float]:
+    """CPU seconds of `extract()` over texts, in total and per stage (exclusive), no profiler. CPU time,
+    not wall time: the machines we measure on are shared, and CPU time varies less with their load."""
+    import importlib
+
+    from extractor.pipeline import extract
 
     spent: dict[str, float] = {}
+    inner: list[float] = [0.0]  # time spent in timed stages below the current one
 
-    def timed(name: str, fn, listify: bool = False):  # type: ignore[no-untyped-def]
+    def timed(name: str, fn):  # type: ignore[no-untyped-def]
         def wrapper(*a, **kw):  # type: ignore[no-untyped-def]
-            t = time.perf_counter()
-            out = fn(*a, **kw)
-            if listify:
-                out = list(out)
-            spent[name] = spent.get(name, 0.0) + time.perf_counter() - t
-            return out
+            inner.append(0.0)
+            t = time.process_time()
+            try:
+                return fn(*a, **kw)
+            finally:
+                took = time.process_time() - t
+                nested = inner.pop()
+                inner[-1] += took
+                spent[name] = spent.get(name, 0.0) + took - nested
         return wrapper
 
-    patched: list[tuple[object, str, object]] = [(ingest_mod, "read", ingest_mod.read)]
-    for name, fn in vars(pipeline_mod).items():
-        # the stages: functions from other extractor modules (extractor.pipeline's own are the glue)
-        module = getattr(fn, "__module__", None) or ""
-        if callable(fn) and module.startswith("extractor.") and module != pipeline_mod.__name__ \
-                and not isinstance(fn, type):
-            patched.append((pipeline_mod, name, fn))
-    for mod, name, fn in patched:
-        setattr(mod, name, timed(f"{fn.__module__}.{name}", fn, listify=name == "read"))  # type: ignore[attr-defined]
+    patched = []
+    for name, module, attr in STAGES:
+        mod = importlib.import_module(module)
+        patched.append((mod, attr, getattr(mod, attr)))
+        setattr(mod, attr, timed(name, getattr(mod, attr)))
     try:
-        t = time.perf_counter()
-        for f in files:
-            ingest_mod.process_path(f)
-        spent["total process_path"] = time.perf_counter() - t
+        t = time.process_time()
+        for text in texts:
+            extract(text)
+        total = time.process_time() - t
     finally:
-        for mod, name, fn in patched:
-            setattr(mod, name, fn)
+        for mod, attr, fn in reversed(patched):
+            setattr(mod, attr, fn)
+    spent["(the rest: glue, records)"] = total - sum(spent.values())
+    spent["total"] = total
     return spent
+
+
+def print_stages(texts: list[str], title: str) -> None:
+    """ms per article per stage of extract(), measured in this process (lexicons loaded first)."""
+    from extractor.pipeline import extract
+
+    extract(texts[0])  # warm up: gazetteer, lexicons, OpenCC loaded once per process
+    t = time.process_time()
+    for text in texts:
+        extract(text)
+    plain = time.process_time() - t
+    n = len(texts)
+    stages = stage_times(texts)
+    total = stages["total"]
+    print(f"\n== extract() per article, one process, {title}: {1000 * plain / n:.2f} ms "
+          f"= {n / plain:.0f} articles/s per core CPU time without timers; by stage (wrapped timers):")
+    for name, sec in stages.items():
+        print(f"    {1000 * sec / n:7.3f} ms  {100 * sec / total:5.1f}%  {name}")
+
+
+def extraction_targets(k: int, seed: int, mode: str) -> bool:
+    """Stage times over k generated articles, and the verdict on the ms per article."""
+    gen = Generator(seed, mode)
+    texts = [gen.article(i) for i in range(k)]
+    from extractor.pipeline import extract
+
+    extract(texts[0])
+    t = time.process_time()
+    for text in texts:
+        extract(text)
+    ms = 1000 * (time.process_time() - t) / k
+    print_stages(texts, f"{k} generated articles")
+    return _verdict(ms <= TARGET_EXTRACT_MS, f"extract() <= {TARGET_EXTRACT_MS} ms per generated article: {ms:.2f} ms")
+
+
+def long_report(gen: Generator, size: int) -> tuple[str, int]:
+    """One page of about `size` UTF-8 bytes: a headline, then the body paragraphs of as many generated
+    articles as it takes (each with its own towns and counties), and how many articles went in."""
+    lines, n, used = ["县域经济发展情况报告", "发布时间:2023-05-06 来源:县统计局", ""], 0, 0
+    while used < size:
+        cleaned = clean(gen.article(n))
+        n += 1
+        for ln in cleaned.body.split("\n"):
+            lines.append(ln)
+            used += len(ln.encode()) + 1
+    return "\n".join(lines), n
+
+
+def linearity(seed: int, big_mb: float = 1.0, parts: int = 10) -> float:
+    """CPU seconds of extract() on one report of big_mb MB over those of `parts` reports of a
+    `parts`-th of its size, in the same run (1.0 is linear); prints both."""
+    from extractor.pipeline import extract
+
+    size = int(big_mb * 2**20)
+    small = [long_report(Generator(seed + i), size // parts)[0] for i in range(parts)]
+    big, n = long_report(Generator(seed + parts), size)
+    extract(small[0][:5000])  # warm up
+    t = time.process_time()
+    for text in small:
+        extract(text)
+    small_s = time.process_time() - t
+    t = time.process_time()
+    record = extract(big)
+    big_s = time.process_time() - t
+    ratio = big_s / small_s
+    print(f"\n== linearity: one {len(big.encode()) / 2**20:.2f} MB report ({n} articles' paragraphs, "
+          f"{len(record.place_mentions)} place mentions, {len(record.metrics)} metrics) {big_s:.2f}s; "
+          f"{parts} reports of {size // parts // 1024} KB {small_s:.2f}s; ratio {ratio:.2f} "
+          f"(target <= {TARGET_LINEAR})")
+    return ratio
 
 
 def profile(k: int, root: Path, seed: int, mode: str, base: Path | None = None) -> None:
@@ -630,14 +722,9 @@ def profile(k: int, root: Path, seed: int, mode: str, base: Path | None = None) 
     start = time.perf_counter()
     results = [item for f in files for item in process_path(f)]
     extract_s = time.perf_counter() - start
-    stages = _stage_times(files)
-    total = stages.pop("total process_path")
     print(f"\n== extraction (one process, no profiler): {1000 * extract_s / n:.1f} ms/article "
-          f"= {n / extract_s:.0f} articles/s per core")
-    print("  by stage (wrapped timers):")
-    stages["(the rest of process_path)"] = total - sum(stages.values())
-    for name, sec in sorted(stages.items(), key=lambda kv: -kv[1]):
-        print(f"    {100 * sec / total:5.1f}%  {1000 * sec / n:6.2f} ms/article  {name}")
+          f"= {n / extract_s:.0f} articles/s per core (process_path: reading included)")
+    print_stages([Path(f).read_text(encoding="utf-8") for f in files], f"{n} profiled articles")
     prof = cProfile.Profile()
     prof.enable()
     for f in files:
@@ -698,6 +785,10 @@ def main() -> int:
     ap.add_argument("--profile-db", metavar="FILE",
                     help="with --profile: write into a copy of this SQLite database (e.g. a kept db_20000/fresh.db) "
                          "instead of a fresh one, to see what the writer costs when the tables are large")
+    ap.add_argument("--stages", type=int, default=300, metavar="K",
+                    help="time extract() per stage over K generated articles in this process (default 300; 0 = skip)")
+    ap.add_argument("--linearity", type=float, default=1.0, metavar="MB",
+                    help="compare one report of MB megabytes with ten of a tenth of its size (default 1; 0 = skip)")
     args = ap.parse_args()
     sizes = [n for n in (args.n or [2000]) if n > 0]
 
@@ -708,6 +799,12 @@ def main() -> int:
         if sizes:
             results = [bench(n, args.workers, root, args.seed, args.corpus) for n in sorted(sizes)]
             ok = report(results, args.workers, args.corpus)
+        if args.stages:
+            ok &= extraction_targets(args.stages, args.seed + 2, args.corpus)
+        if args.linearity:
+            ratio = linearity(args.seed + 3, args.linearity)
+            ok &= _verdict(ratio <= TARGET_LINEAR, f"one {args.linearity:g} MB report <= {TARGET_LINEAR} x ten of "
+                           f"a tenth of its size: {ratio:.2f}")
         if args.profile:
             profile(args.profile, root, args.seed, args.corpus, Path(args.profile_db) if args.profile_db else None)
         return 0 if ok else 1

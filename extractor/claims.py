@@ -39,9 +39,9 @@ def _following_phrase(text: str, pos: int, end: int, classifier: bool) -> tuple[
     ph = phrases()
     if classifier and (modifier := ph.figure_modifier.match(text, pos)):
         pos = modifier.end()  # 1.2万名80周岁以上老人
-    if text.startswith("的", pos) and not ph.stop_after.match(text, pos + 1):
+    if text.startswith("的", pos) and ph.stop_after.end(text, pos + 1) < 0:
         pos += 1
-    elif not ph.noun.match(text, pos) and (ph.function_word if classifier else ph.stop_after).match(text, pos):
+    elif ph.noun.end(text, pos) < 0 and (ph.function_word if classifier else ph.stop_after).end(text, pos) >= 0:
         # 1个已建成的党建示范点: skip a short relative clause ending in 的.
         # Not past another figure (由5万元到100万元的飞越).
         of = text.find("的", pos, min(end, pos + _OF_WINDOW))
@@ -50,16 +50,16 @@ def _following_phrase(text: str, pos: int, end: int, classifier: bool) -> tuple[
         pos = of + 1
     if pos >= end or not _PHRASE_START.match(text[pos]):
         return "", pos
-    stop = None if ph.noun.match(text, pos) else (ph.function_word if classifier else ph.stop_after).match(text, pos)
-    if stop and _FIGURE_START.match(text, stop.end()):
+    stop = -1 if ph.noun.end(text, pos) >= 0 else (ph.function_word if classifier else ph.stop_after).end(text, pos)
+    if stop >= 0 and _FIGURE_START.match(text, stop):
         return "", pos  # 超过5万元的达到297个: a verb of the next figure, not a noun
     out = opened = pos
     depth = 0
     while out < end and out - pos < _MAX_SUBJECT:
         ch = text[out]
-        noun = ph.noun.match(text, out)
-        if noun:  # 基层党组织: a noun with a verb inside is one word
-            out = noun.end()
+        noun = ph.noun.end(text, out)
+        if noun >= 0:  # 基层党组织: a noun with a verb inside is one word
+            out = noun
             continue
         if ch == "“":  # a quoted name is one word: 14名乡镇党政“一把手”
             close = text.find("”", out, end)
@@ -92,11 +92,11 @@ def _following_phrase(text: str, pos: int, end: int, classifier: bool) -> tuple[
 def _ends_phrase(text: str, pos: int) -> bool:
     """Does a stop word or verb at pos end the noun phrase before it?"""
     ph = phrases()
-    stop = ph.stop_after.match(text, pos)
-    if stop is None:
+    stop = ph.stop_after.end(text, pos)
+    if stop < 0:
         # 乡村干部掌握了: an aspect particle two characters on marks a verb here.
         return text.startswith(("了", "着"), pos + 2) and _NP_CHARS.match(text[pos + 1]) is not None
-    return not ph.compound_head.match(text, stop.end())  # 攻坚走访队伍: the verb modifies a noun
+    return not ph.compound_head.match(text, stop)  # 攻坚走访队伍: the verb modifies a noun
 
 
 def _balanced(phrase: str) -> str:
@@ -208,7 +208,7 @@ def _peel(chunk: str) -> _Peeled:
     lists = list(ph.list_end.finditer(chunk))
     if lists:
         chunk = chunk[lists[-1].end() :]  # ……等宣讲: the head after the list
-    while not ph.noun.match(chunk) and (
+    while ph.noun.end(chunk, 0) < 0 and (
         lead := ph.period.match(chunk) or ph.strip_before.match(chunk) or ph.enumerator.match(chunk)
     ) and lead.end() > 0:
         chunk = chunk[lead.end() :]  # 今年以来共下发……, 二是: time words, adverbs, enumerators open the clause
@@ -305,12 +305,14 @@ def extract_metrics(text: str) -> list[Metric]:
         floor = s_start
         earlier: list[tuple[str, str]] = []  # (unit, what it counted) of the sentence's figures
         previous_end = -1
-        periods = _periods(text, s_start, s_end)
+        periods = None  # read when the sentence has a figure
         while qi < len(quantities) and quantities[qi].start < s_end:
             q = quantities[qi]
             qi += 1
             if q.start < s_start:
                 continue
+            if periods is None:
+                periods = _periods(text, s_start, s_end)
             c = claim(text, q, periods, s_end, floor)
             subject, name = _resolve(c, q.unit, earlier, q.start == previous_end)
             earlier.append((q.unit, name))

@@ -6,10 +6,10 @@ bylines, footer). Offsets everywhere else refer to the body returned here.
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
-from itertools import islice
+from functools import cache, lru_cache
 
 import numpy as np
 import regex
@@ -23,7 +23,7 @@ _PINYIN = regex.compile(
     r"(?<=[\p{Han}?])\((?=[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ])[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]{1,7}\)"
 )
 _HAN = regex.compile(r"\p{Han}")
-_GARBLE_CHARS = regex.compile(r"[\ufffd?\u00c0-\u00ff\ue000-\uf8ff]")
+_GARBLE_CHARS = re.compile(r"[\ufffd?\u00c0-\u00ff\ue000-\uf8ff]")  # re: twice as fast as regex on a plain class
 _SPACES = regex.compile(r"[ \t\u00a0\u3000]+")
 # Mojibake: UTF-8 read as Latin-1/GBK leaves runs like "å…š" or replacement characters.
 # A "?" between characters is a character the page's encoder could not represent.
@@ -49,6 +49,7 @@ _URL_LINE = regex.compile(r"^(?:原文链接|原文地址|原文网址)\s*[:：]
 # (乾县 → 干县), so convert only when the share of changed characters says traditional.
 _TRADITIONAL_SHARE = 0.04
 _TRADITIONAL_MIN = 4
+_CJK_CODE_POINTS = (0x2E80, 0x323B0)  # radicals to CJK Extension H: no character t2s changes is outside
 _TITLE_MIN_HAN = 5
 _TITLE_MAX_LEN = 80
 _PARAGRAPH_MIN_LEN = 60
@@ -64,6 +65,25 @@ def _converter():  # type: ignore[no-untyped-def]
     import opencc
 
     return opencc.OpenCC("t2s")
+
+
+@cache
+def _traditional_forms() -> np.ndarray:
+    """A table by code point of the characters t2s changes, found by converting every CJK character
+    once (0.1 s); the last entry, for every code point above the CJK blocks, is False."""
+    low, high = _CJK_CODE_POINTS
+    chars = [chr(c) for c in range(low, high) if not 0xD800 <= c < 0xE000]  # no surrogates
+    converted = _converter().convert("\n".join(chars)).split("\n")
+    table = np.zeros(high + 1, dtype=bool)
+    table[[ord(c) for c, t in zip(chars, converted, strict=True) if c != t]] = True
+    return table
+
+
+def _convertible(text: str) -> int:
+    """How many characters of text t2s would change on their own (counted in bulk)."""
+    table = _traditional_forms()
+    points = np.frombuffer(text.encode("utf-32-le"), dtype="<u4")
+    return int(np.count_nonzero(table[np.minimum(points, len(table) - 1)]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,13 +111,17 @@ def _patterns() -> _Furniture:
     )
 
 
+@lru_cache(maxsize=8192)  # a site's menus and footers recur on every page of it
 def _is_drop(line: str, f: _Furniture) -> bool:
     return bool(f.drop_start.match(line) or f.drop_any.search(line))
 
 
 def normalise(text: str) -> str:
     """Fold full-width digits, letters and punctuation to one form; unify line ends and spaces."""
-    text = unicodedata.normalize("NFKC", text)
+    # Line by line, and only the lines that need it (a line break composes with nothing, so this is
+    # the whole text's NFKC): most lines of most pages are in normal form already.
+    text = "\n".join(ln if unicodedata.is_normalized("NFKC", ln) else unicodedata.normalize("NFKC", ln)
+                     for ln in text.split("\n"))
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return _SPACES.sub(" ", text)
 
@@ -113,6 +137,11 @@ def to_simplified(text: str) -> tuple[str, str, bool]:
     # Characters outside ASCII take 3 UTF-8 bytes in CJK text: a count without a Python loop.
     han = (len(text.encode("utf-8")) - len(text)) // 2
     if not han:
+        return text, "simplified", False
+    # OpenCC changes only characters it has a traditional form of: when too few of those stand in
+    # the text for it to be traditional, converting it (most of cleaning's time) cannot say so.
+    convertible = _convertible(text)
+    if convertible < _TRADITIONAL_MIN or convertible / han < _TRADITIONAL_SHARE:
         return text, "simplified", False
     converted = _converter().convert(text)
     changed = _differences(text, converted)
@@ -130,9 +159,16 @@ def _differences(a: str, b: str) -> int:
 
 def is_garbled(text: str) -> bool:
     """True when the text carries decoding debris (replacement characters, mojibake)."""
-    if not _GARBLE_CHARS.search(text):  # one cheap scan settles the common, clean case
-        return False
-    return len(list(islice(_GARBLE.finditer(text), 2))) >= 2
+    # Every piece of debris starts at one of a few characters (a question mark, a Latin-1 letter …):
+    # the pattern is tried there only, not at every character of the page. The second character of
+    # a piece is never such a character, so this counts what a scan of the whole text counts.
+    found = 0
+    for candidate in _GARBLE_CHARS.finditer(text):
+        if _GARBLE.match(text, candidate.start()):
+            found += 1
+            if found == 2:
+                return True
+    return False
 
 
 def _is_meta(line: str) -> bool:
@@ -183,6 +219,7 @@ def strip_furniture(lines: list[str]) -> list[str]:
     (相关阅读, 网友评论) takes the short headline-like lines under it; everything else is kept.
     """
     f = _patterns()
+    prose = _ProseAhead(lines, f)
     kept: list[str] = []
     block_until: int | None = None  # in a block: the line that ends it above the article, if any
     in_block = begun = dated = False  # begun: prose kept; dated: a byline kept
@@ -202,7 +239,7 @@ def strip_furniture(lines: list[str]) -> list[str]:
             before = ln[: cut.start()].strip()
             if before:
                 kept.append(before)
-            if not any(_is_paragraph(later, f) for later in lines[i + 1 :]):
+            if not prose.after(i):
                 break
             continue
         if f.statement.search(ln):
@@ -215,6 +252,26 @@ def strip_furniture(lines: list[str]) -> list[str]:
         dated = dated or _is_byline(ln)
         kept.append(ln)
     return kept
+
+
+class _ProseAhead:
+    """Whether a paragraph of prose follows a line, each line judged once however many footer
+    markers ask (a page of many sections has a footer-like line in each)."""
+
+    def __init__(self, lines: list[str], f: _Furniture) -> None:
+        self._lines, self._f = lines, f
+        self._found = -1  # the last line known to be prose
+        self._none_after = len(lines)  # no prose from this line on
+
+    def after(self, i: int) -> bool:
+        if self._found > i:
+            return True
+        for j in range(i + 1, self._none_after):
+            if _is_paragraph(self._lines[j], self._f):
+                self._found = j
+                return True
+        self._none_after = min(self._none_after, i + 1)
+        return False
 
 
 def _headline_at(lines: list[str], start: int, f: _Furniture) -> int | None:

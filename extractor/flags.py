@@ -26,6 +26,7 @@ class Flags:
 @dataclass(frozen=True, slots=True)
 class _Rules:
     breaks: regex.Pattern[str]
+    last_break: regex.Pattern[str]  # the same, searched backwards
     rate_before: regex.Pattern[str]
     rate_after: tuple[str, ...]
     rate_not: regex.Pattern[str]
@@ -56,7 +57,8 @@ def rules() -> _Rules:
     future = rf"(?:{lexicon.alternation(target['before_verb'])})(?=(?:{lexicon.alternation(target['verbs'])}))"
     comparisons = lexicon.alternation(threshold["comparisons"])
     return _Rules(
-        breaks=regex.compile(f"[{regex.escape(''.join(data['clause']['breaks']))}]"),
+        breaks=regex.compile(breaks := f"[{regex.escape(''.join(data['clause']['breaks']))}]"),
+        last_break=regex.compile(breaks, regex.REVERSE),
         rate_before=_any(rate["before"]),
         rate_after=tuple(rate["after"]),
         rate_not=_any(rate["not_markers"]),
@@ -113,9 +115,9 @@ def _is_threshold(r: _Rules, before: str, span: str, after: str, unit_class: str
 def flags(sentence: str, start: int, end: int, unit_class: str) -> Flags:
     """The flags of the figure at sentence[start:end] (its span), read in its clause."""
     r = rules()
-    breaks_before = [m.end() for m in r.breaks.finditer(sentence, 0, start)]
+    break_before = r.last_break.search(sentence, 0, start)  # read backwards: the nearest one
     after_break = r.breaks.search(sentence, end)
-    before = sentence[breaks_before[-1] if breaks_before else 0 : start]
+    before = sentence[break_before.end() if break_before else 0 : start]
     after = sentence[end : after_break.start() if after_break else len(sentence)]
     return Flags(
         is_rate=_is_rate(r, before, after),

@@ -31,8 +31,8 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .support import LEVELS, ROOT, CodeSets, SupportTree, best_supported
-from .surface_index import SurfaceIndex
+from .support import LEVELS, ROOT, SUPPORT_SOURCES, SupportBySource, SupportTree
+from .surface_index import SurfaceIndex, occurrences
 
 DATA_DIR = Path(__file__).with_name("data")
 DIVISIONS_FILE = DATA_DIR / "divisions.tsv.gz"
@@ -188,14 +188,18 @@ class Gazetteer:
         self._surfaces = self._build_surfaces()
         self._index = SurfaceIndex(self._surfaces)
         self._ancestry: dict[str, tuple[str, ...]] = {}  # filled as codes are asked about
+        self._divisions: dict[str, Division] = {}  # the same
 
     # -- lookup ---------------------------------------------------------------------------------
 
     def get(self, code: str) -> Division | None:
-        name = self._names.get(code)
-        if name is None:
-            return None
-        return Division(code, name, LEVELS[len(code)], self._parent(code))
+        known = self._divisions.get(code)
+        if known is None:
+            name = self._names.get(code)
+            if name is None:
+                return None
+            known = self._divisions[code] = Division(code, name, LEVELS[len(code)], self._parent(code))
+        return known
 
     def path(self, code: str) -> list[Division]:
         """Province first, down to `code`; empty for an unknown code."""
@@ -256,8 +260,8 @@ class Gazetteer:
         aliases = self._aliases(h for hits in first for h in hits)
         found: list[_Found] = []
         for (src, t), sp, hits in zip(texts, spans, first):
-            if any(a in t for a in aliases):  # else the aliases change nothing in this text
-                hits = self._hits(t, aliases, sp)
+            if alias_spans := occurrences(t, aliases):  # else the aliases change nothing in this text
+                hits = self._hits(t, aliases, [*sp, *alias_spans])
             found += [_Found(src, t, h) for h in hits]
         attested = {c for f in found for c in f.hit.named}
         attested |= {f.hit.codes[0] for f in found if len(f.hit.codes) == 1 and self._is_outlet(f)}
@@ -272,14 +276,9 @@ class Gazetteer:
               spans: Iterable[tuple[int, int]] | None = None) -> list[_Hit]:
         """Longest matches first, then leftmost, without overlaps.
 
-        Candidates are every occurrence of a surface (`spans`, from the index) or of an alias; an alias
+        Candidates are every occurrence of a surface or of an alias (`spans`, from the indexes); an alias
         takes precedence over a surface spelled the same."""
         candidates = set(self._index.spans(text) if spans is None else spans)
-        for alias in aliases:
-            i = text.find(alias)
-            while i >= 0:
-                candidates.add((i, i + len(alias)))
-                i = text.find(alias, i + 1)
         found = []
         for start, end in candidates:
             surface = text[start:end]
@@ -390,7 +389,8 @@ class Gazetteer:
         found, attested = self._find_all(texts)
         found += [_Found("url", url or "", h) for h in self._url_hits(url)]
         # what each mention could be, for settling the ambiguous ones by the others
-        support = [(o, CodeSets.of(o.hit.codes)) for o in found] if any(len(o.hit.codes) > 1 for o in found) else []
+        support = (SupportBySource([(o.source, o.hit.codes) for o in found])
+                   if any(len(o.hit.codes) > 1 for o in found) else None)
         unlisted = self._unlisted(found)
         for f in found:
             f.resolution = self._decide(f, support, attested, unlisted)
@@ -410,7 +410,7 @@ class Gazetteer:
                     out[stem] = (f.hit.codes[0], f.hit.town)
         return out
 
-    def _decide(self, f: _Found, support: list[tuple[_Found, CodeSets]], attested: set[str],
+    def _decide(self, f: _Found, support: SupportBySource | None, attested: set[str],
                 unlisted: Mapping[str, tuple[str, str]]) -> Resolution:
         codes = f.hit.codes
         if f.hit.kind == "unlisted":
@@ -427,9 +427,8 @@ class Gazetteer:
             if len(named) == 1:
                 return Resolution(self.get(named[0]), "co-mention")
             codes = named or codes
-        for method, sources in (("co-mention", ("title", "body")), ("outlet-name", ("context",)), ("url", ("url",))):
-            others = [sets for o, sets in support if o.source in sources and o is not f]
-            best = best_supported(codes, others)
+        for method, sources in SUPPORT_SOURCES:
+            best = support.best(sources, codes, f.source, f.hit.codes) if support else None
             if best:
                 return Resolution(self.get(best), method)
         if f.hit.kind == "short":  # 长沙 (市 or 县), 吉林 (省 or 市): the larger unit

@@ -7,18 +7,19 @@ programmes before it, a programme-like ending, the numbered-slogan shape (三强
 """
 from __future__ import annotations
 
-import dataclasses
+from bisect import bisect_left
 from dataclasses import dataclass
 
 import regex
 
 from . import lexicon
-from .records import Initiative, Metric
+from .records import Initiative, Metric, replace_metric
+from .segment import Covered
 
 _QUOTED = regex.compile(r"“(?P<name>[^“”\n]{2,30})”|‘(?P<name>[^‘’\n]{2,30})’|「(?P<name>[^「」\n]{2,30})」")
 _BOOK_TITLE = regex.compile(r"《[^《》\n]*》")
 # Between neighbouring quoted names: nothing, an enumeration comma, or a conjunction.
-_CHAIN_GAP = regex.compile(r"^\s*(?:[、,和与及]|以及)?\s*$")
+_CHAIN_GAP = regex.compile(r"\s*(?:[、,和与及]|以及)?\s*")  # the whole gap (fullmatch)
 # What may stand between a name and its kind word: (即清底册、…) 五字, or 等 and a modifier.
 _BEFORE_KIND = regex.compile(r"(?:\([^()\n]{0,60}\))?\s*(?:[一二三四五六七八九十\d]+字)?(?:等\p{Han}{0,4}?)?")
 # Runs of numerals in a name: 三会一课 has two (三, 一); 一两千元 has one.
@@ -84,7 +85,7 @@ def _shaped_like_programme(name: str) -> bool:
 def _chains(quotes: list[_Quote], text: str) -> list[list[_Quote]]:
     groups: list[list[_Quote]] = []
     for q in quotes:
-        if groups and _CHAIN_GAP.match(text[groups[-1][-1].end : q.start]):
+        if groups and _CHAIN_GAP.fullmatch(text, groups[-1][-1].end, q.start):
             groups[-1].append(q)
         else:
             groups.append([q])
@@ -92,11 +93,11 @@ def _chains(quotes: list[_Quote], text: str) -> list[list[_Quote]]:
 
 
 def _quotes(text: str) -> list[_Quote]:
-    titles = [(m.start(), m.end()) for m in _BOOK_TITLE.finditer(text)]
+    titles = Covered(m.span() for m in _BOOK_TITLE.finditer(text))
     return [
         _Quote(m["name"].strip(), m.start(), m.end())
         for m in _QUOTED.finditer(text)
-        if not any(s < m.start() < e for s, e in titles)  # a name inside a document title
+        if not titles.inside(m.start())  # a name inside a document title
     ]
 
 
@@ -131,11 +132,15 @@ def extract_initiatives(text: str) -> list[Initiative]:
 
 def link_initiatives(metrics: list[Metric], initiatives: list[Initiative]) -> list[Metric]:
     """Give each metric the programme its own sentence names (the nearest one before it, else after)."""
+    starts = [i.char_start for i in initiatives]  # sorted: extract_initiatives returns them in order
     linked = []
     for metric in metrics:
-        sentence_end = metric.sentence_start + len(metric.sentence)
-        in_sentence = [i for i in initiatives if metric.sentence_start <= i.char_start < sentence_end]
-        before = [i for i in in_sentence if i.char_start < metric.char_start]
-        chosen = before[-1] if before else in_sentence[0] if in_sentence else None
-        linked.append(dataclasses.replace(metric, initiative=chosen.name) if chosen else metric)
+        first = bisect_left(starts, metric.sentence_start)
+        last = bisect_left(starts, metric.sentence_start + len(metric.sentence), first)
+        if first == last:
+            linked.append(metric)
+            continue
+        before = bisect_left(starts, metric.char_start, first, last)  # the nearest one before, else the first after
+        chosen = initiatives[before - 1 if before > first else first]
+        linked.append(replace_metric(metric, initiative=chosen.name))
     return linked

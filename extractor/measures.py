@@ -8,12 +8,12 @@
 """
 from __future__ import annotations
 
-import dataclasses
 from fractions import Fraction
+from functools import lru_cache
 
 from . import lexicon
 from .flags import flags
-from .records import Metric
+from .records import Metric, replace_metric
 
 _DECIMALS = 6  # base values are rounded once, after exact arithmetic
 
@@ -28,6 +28,8 @@ def conversions() -> dict[str, tuple[str, Fraction]]:
     return out
 
 
+@lexicon.depends
+@lru_cache(maxsize=65536)  # the exact arithmetic is slow, and figures repeat
 def in_base_unit(value: float, unit: str) -> tuple[float, str]:
     """The value in its class's base unit; a unit no table converts is its own base unit."""
     base, factor = conversions().get(unit, (unit, Fraction(1)))
@@ -69,7 +71,7 @@ def annotate(metrics: list[Metric], body_start: int) -> list[Metric]:
         base_value, base_unit = in_base_unit(m.value, m.unit)
         start = m.char_start - m.sentence_start
         f = flags(m.sentence, start, m.char_end - m.sentence_start, m.unit_class)
-        out.append(dataclasses.replace(
+        out.append(replace_metric(
             m, base_value=base_value, base_unit=base_unit, is_rate=f.is_rate, is_target=f.is_target,
             is_threshold=f.is_threshold, echo_of=echoes.get(i)))
     return out

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from math import prod
 
 import cn2an
@@ -46,6 +47,7 @@ def parse_arabic(digits: str, mult: str = "") -> Numeral:
     return Numeral(scaled(digits, mult), False, False)
 
 
+@lru_cache(maxsize=4096)  # cn2an takes tens of µs a call; the same numerals recur
 def parse_chinese(numeral: str) -> Numeral | None:
     """五百 → 500, 千 → 1000 (round), 一两千 → 1000 (range low), 十五 → 15; None if not a numeral."""
     if not numeral:
@@ -68,6 +70,7 @@ def parse_chinese(numeral: str) -> Numeral | None:
     return Numeral(scaled(value), False, False)
 
 
+@lru_cache(maxsize=4096)
 def parse_percent_words(numeral: str) -> Numeral | None:
     """The N of 百分之N, Arabic or Chinese (百分之三点五 → 3.5)."""
     if numeral.replace(".", "", 1).isdigit():

@@ -7,6 +7,8 @@
 from __future__ import annotations
 
 import hashlib
+import logging
+from collections.abc import Iterator
 
 from .claims import extract_metrics
 from .cleaning import clean, layout_warning
@@ -15,12 +17,18 @@ from .initiatives import extract_initiatives, link_initiatives
 from .measures import annotate
 from .metadata import extract_meta
 from .places import locate
-from .records import ArticleMeta, ArticleRecord, CleanText
+from .records import ArticleMeta, ArticleRecord, CleanText, Metric, replace_metric
+
+log = logging.getLogger(__name__)
 
 
 # Fewer letters, digits and characters than this below the headline is a page without an
 # article (furniture only): such a page is no article, and so never a duplicate of another.
 MIN_ARTICLE_CHARS = 20  # one short sentence of news is an article
+# A longer cleaned body (a yearbook, a statistics report of many towns) has its claims read in parts
+# of at most this many characters, cut at line breaks: no sentence crosses a line, so the parts
+# give the claims the whole would, while the work on each part stays bounded.
+MAX_PART_CHARS = 200_000
 
 
 def content_hash(body: str) -> str:
@@ -58,7 +66,7 @@ def analyse(body: str, body_start: int, meta: ArticleMeta, cleaned: CleanText) -
     """Claims, programmes and places of a cleaned body whose article text starts at body_start."""
     text = body[body_start:]
     initiatives = extract_initiatives(body)
-    metrics = link_initiatives(extract_metrics(body), initiatives)
+    metrics = link_initiatives(_metrics(body), initiatives)
     context = [c for c in (meta.source, meta.publisher, *cleaned.meta_lines) if c]
     places = locate(meta.title, text, body_start, context, meta.url, metrics)
     return ArticleRecord(
@@ -78,3 +86,32 @@ def analyse(body: str, body_start: int, meta: ArticleMeta, cleaned: CleanText) -
         initiatives=initiatives,
         warning=layout_warning(cleaned),
     )
+
+
+def _metrics(body: str) -> list[Metric]:
+    """extract_metrics over the body, in parts when it is long; offsets refer to the whole body."""
+    if len(body) <= MAX_PART_CHARS:
+        return extract_metrics(body)
+    parts = list(_parts(body, MAX_PART_CHARS))
+    log.info("a body of %d characters is read in %d parts", len(body), len(parts))
+    out: list[Metric] = []
+    for start, end in parts:
+        out += [replace_metric(m, char_start=m.char_start + start, char_end=m.char_end + start,
+                                    sentence_start=m.sentence_start + start)
+                for m in extract_metrics(body[start:end])]
+    return out
+
+
+def _parts(body: str, size: int) -> Iterator[tuple[int, int]]:
+    """(start, end) of consecutive parts of at most `size` characters, each ending after a line
+    break where there is one (else after a sentence end, else anywhere)."""
+    start = 0
+    while len(body) - start > size:
+        window = start + size
+        cut = body.rfind("\n", start, window)
+        if cut < 0:
+            cut = body.rfind("。", start, window)
+        end = cut + 1 if cut >= 0 else window  # cut >= start: every part holds a character at least
+        yield start, end
+        start = end
+    yield start, len(body)

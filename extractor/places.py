@@ -5,11 +5,12 @@ gives every metric the most specific place its own sentence names.
 """
 from __future__ import annotations
 
-import dataclasses
+from bisect import bisect_left
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .gazetteer import Division, Resolution, load
-from .records import Metric, Place, PlaceMention
+from .records import Metric, Place, PlaceMention, replace_metric
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +22,7 @@ class Located:
     place_paths: dict[str, list[Place]]
 
 
+@lru_cache(maxsize=16384)  # the same places in article after article; the paths are immutable
 def _path(division: Division, town: str | None = None) -> tuple[Place, ...]:
     """Province first, down to the division, and to the unlisted town under it when there is one."""
     chain = load().path(division.code)
@@ -56,14 +58,16 @@ def locate(title: str | None, body: str, body_offset: int, context: list[str], u
         in_body.append(PlaceMention(mention.text, mention.start + body_offset, mention.end + body_offset, place_path, res.method))
     place_paths: dict[str, list[Place]] = {}
     located: list[Metric] = []
+    resolved = sorted((m for m in in_body if m.path), key=lambda m: m.char_start)
+    starts = [m.char_start for m in resolved]
     for metric in metrics:
-        end = metric.sentence_start + len(metric.sentence)
-        named = [m for m in in_body if m.path and metric.sentence_start <= m.char_start < end]
+        first = bisect_left(starts, metric.sentence_start)
+        named = resolved[first : bisect_left(starts, metric.sentence_start + len(metric.sentence), first)]
         if not named:
             located.append(metric)
             continue
         # The most specific place the sentence names; the nearest before the figure on a tie.
         best = max(named, key=lambda m: (len(m.path), m.char_start < metric.char_start, -abs(metric.char_start - m.char_start)))
         place_paths[best.path[-1].name] = list(best.path)
-        located.append(dataclasses.replace(metric, locality=best.path[-1].name))
+        located.append(replace_metric(metric, locality=best.path[-1].name))
     return Located(path, primary.method if path else None, in_body, located, place_paths)

@@ -6,7 +6,7 @@ from the lexicon files; this module only applies them.
 """
 from __future__ import annotations
 
-from bisect import bisect_left
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 import regex
@@ -14,11 +14,13 @@ import regex
 from . import lexicon
 from .numbers import CHINESE_NUMERAL_CHARS, Numeral, parse_arabic, parse_chinese, parse_percent_words, scaled
 from .records import Quantity
+from .segment import Covered
 
 QUALIFIERS = ("approx", "over", "at_least", "under", "at_most")
 _SLOGAN_MAX = 27  # characters, marks included
 _SPEECH = regex.compile(r"[,。;!?]")
 _CLAUSE_BREAKS = ",;:!?，。；：！？、\n"
+_LAST_BREAK = regex.compile(f"[{regex.escape(_CLAUSE_BREAKS)}]", regex.REVERSE)
 _RANGE_MARKS = "-—–~～至"  # not 到: 由5万元到100万元 is a change, not a range
 _REACH_WINDOW = 12  # how far back a comparative may stand from its number (不低于上年度职工工资总额1%)
 
@@ -32,7 +34,7 @@ class _Rules:
     reach: regex.Pattern[str]
     not_qualifier: tuple[str, ...]
     prefix_blocks: tuple[str, ...]
-    unit_blocks: dict[str, tuple[str, ...]]  # first character → words that begin with it
+    unit_blocks: dict[str, tuple[str, ...]]  # unit → longer words that begin with its first character
     quoted: regex.Pattern[str]  # any span between a pair of quotation marks, within one line
     idioms: regex.Pattern[str]
     needs_before: dict[str, tuple[str, ...]]  # unit → words one of which its clause must hold
@@ -105,7 +107,7 @@ def rules() -> _Rules:
         reach=regex.compile(rf"(?:{lexicon.alternation(reach_words)})(?=[^\d,.;:!?，。；：！？\s]{{0,{_REACH_WINDOW}}}$)"),
         not_qualifier=tuple(quals["not_qualifier"]["words"]),
         prefix_blocks=tuple(excl["numeral_prefix_blocks"]),
-        unit_blocks=_by_first_char(excl["unit_word_blocks"]),
+        unit_blocks=_blocks_of(unit_class, excl["unit_word_blocks"]),
         quoted=regex.compile("|".join(
             rf"{regex.escape(o)}[^{regex.escape(o + c)}\n]{{1,120}}{regex.escape(c)}" for o, c in excl["quote_pairs"])),
         idioms=regex.compile("|".join(f"(?:{p})" for p in excl["numeral_idioms"])),
@@ -128,25 +130,15 @@ def rules() -> _Rules:
     )
 
 
-def _by_first_char(words: list[str]) -> dict[str, tuple[str, ...]]:
-    index: dict[str, list[str]] = {}
-    for w in words:
-        index.setdefault(w[0], []).append(w)
-    return {c: tuple(ws) for c, ws in index.items()}
+def _blocks_of(units: Iterable[str], words: list[str]) -> dict[str, tuple[str, ...]]:
+    """For each unit, the words longer than it that begin with its first character (部门 for 部)."""
+    return {u: tuple(w for w in words if w[0] == u[0] and len(w) > len(u)) for u in units}
 
 
 def quoted_spans(text: str) -> list[tuple[int, int, str]]:
     """(start, end, opening mark) of each span in quotation marks or 《》, within one line."""
     spans = [(m.start(), m.end(), m.group()[0]) for m in rules().quoted.finditer(text)]
     return sorted(spans)
-
-
-def _inside(pos: int, spans: list[tuple[int, int, str]], marks: str | None = None) -> bool:
-    # Spans are sorted and rarely nested: look only at those starting before pos.
-    for s, e, o in reversed(spans[: bisect_left(spans, (pos,))]):
-        if s < pos < e and (marks is None or o in marks):
-            return True
-    return False
 
 
 def slogan_spans(text: str) -> list[tuple[int, int, str]]:
@@ -199,11 +191,17 @@ def _is_code(digits: str) -> bool:
 
 
 def _clause_start(text: str, pos: int) -> int:
-    breaks = [text.rfind(c, 0, pos) for c in _CLAUSE_BREAKS]
-    return max(breaks) + 1
+    last = _LAST_BREAK.search(text, 0, pos)  # read backwards from pos: the nearest break only
+    return last.end() if last else 0
 
 
-def _excluded(m: regex.Match[str], text: str, spans: list[tuple[int, int, str]], r: _Rules) -> bool:
+@dataclass(frozen=True, slots=True)
+class _Quoted:
+    titles: Covered  # in 《》 or 〈〉
+    any: Covered  # in any slogan-like quotation
+
+
+def _excluded(m: regex.Match[str], text: str, spans: _Quoted, r: _Rules) -> bool:
     num_start = (m.start("low") if m["low"] else m.start("pct") - 3 if m["pct"] else m.start("tenths") if m["tenths"]
                  else m.start("neg") if m["neg"] else m.start("ar") if m["ar"] else m.start("cn"))
     before = text[max(0, num_start - 4) : num_start]
@@ -212,9 +210,9 @@ def _excluded(m: regex.Match[str], text: str, spans: list[tuple[int, int, str]],
         return True  # ordinals and formula names (5+2+7)
     if before.endswith("每"):
         return True  # 每百人拥有医生3.2名, 每10户: the number is the denominator of a rate
-    if unit and any(len(b) > len(unit) and text.startswith(b, m.start("unit")) for b in r.unit_blocks.get(unit[0], ())):
+    if unit and text.startswith(r.unit_blocks[unit], m.start("unit")):
         return True  # 14部门, 一个人: the unit character begins another word
-    if _inside(num_start, spans, "《〈"):
+    if spans.titles.inside(num_start):
         return True  # document titles
     if unit in r.needs_before:  # 用时3天 is a duration; 优良天数达318天 counts days
         clause = text[_clause_start(text, num_start) : num_start]
@@ -227,7 +225,7 @@ def _excluded(m: regex.Match[str], text: str, spans: list[tuple[int, int, str]],
         return any(_is_code(d) for d in digits) or r.code_before.search(text, max(0, num_start - 12), num_start) is not None
     if (m["cn"] or m["tenths"]) == "一" and not m["mult"] and not m["cnlow"]:
         return True  # a bare 一 is "a / once", not a count (GUIDE.md: optional at most)
-    if unit in r.arabic_only or before.endswith(r.prefix_blocks) or _inside(num_start, spans):
+    if unit in r.arabic_only or before.endswith(r.prefix_blocks) or spans.any.inside(num_start):
         return True
     if m["cn"] and all(c in "百千万" for c in m["cn"]) and text[max(0, num_start - 4) : num_start].endswith(r.honour_verbs):
         return True  # 入选百名标兵: a round figure after an honour verb is the honour's name
@@ -262,11 +260,12 @@ def find_quantities(text: str) -> list[Quantity]:
     A range (2—3个, 三至五名) gives one quantity for each end, with the whole range as its span.
     """
     r = rules()
-    spans = slogan_spans(text)
-    idioms = [(i.start(), i.end()) for i in r.idioms.finditer(text)]
+    slogans = slogan_spans(text)
+    spans = _Quoted(Covered((s, e) for s, e, o in slogans if o in "《〈"), Covered((s, e) for s, e, _ in slogans))
+    idioms = Covered(i.span() for i in r.idioms.finditer(text))
     found: list[Quantity] = []
     for m in r.pattern.finditer(text):
-        if _excluded(m, text, spans, r) or any(s <= m.start("unit") < e for s, e in idioms):
+        if _excluded(m, text, spans, r) or idioms.covers(m.start("unit")):
             continue
         num = _numeral(m)
         if num is None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +43,19 @@ class Metric:
     is_target: bool = False  # planned, not done: 预计, 计划, 力争
     is_threshold: bool = False  # defines or locates: 5万元以上的村, 距县城30公里
     echo_of: int | None = None  # headline figure: index of the body metric that states it again
+
+
+_METRIC_FIELDS = tuple(Metric.__dataclass_fields__)
+_METRIC_VALUES = attrgetter(*_METRIC_FIELDS)
+_METRIC_INDEX = {name: i for i, name in enumerate(_METRIC_FIELDS)}
+
+
+def replace_metric(metric: Metric, **changes: object) -> Metric:
+    """dataclasses.replace for a Metric, in half the time (three stages change every metric)."""
+    values = list(_METRIC_VALUES(metric))
+    for name, value in changes.items():
+        values[_METRIC_INDEX[name]] = value
+    return Metric(*values)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True, slots=True)

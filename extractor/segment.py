@@ -1,5 +1,10 @@
-"""Sentence segmentation with offsets, so every claim can point back to its sentence."""
+"""Sentence segmentation with offsets, so every claim can point back to its sentence; and spans
+of a text looked up by position."""
 from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
+from itertools import accumulate
 
 import regex
 
@@ -19,3 +24,26 @@ def sentences(text: str) -> list[tuple[int, int]]:
         if end > start:
             spans.append((start, end))
     return spans
+
+
+class Covered:
+    """Whether a position lies in one of a text's spans (quotes, titles, idioms), in O(log n).
+
+    Spans may nest or overlap: a position is inside some span starting before it exactly when the
+    furthest end of those spans lies beyond it, so a sorted list of starts and a running maximum of
+    ends answer without looking at every span (a long report has thousands)."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self._starts = [s for s, _ in ordered]
+        self._reach = list(accumulate((e for _, e in ordered), max))
+
+    def inside(self, pos: int) -> bool:
+        """start < pos < end for some span."""
+        i = bisect_left(self._starts, pos)
+        return i > 0 and self._reach[i - 1] > pos
+
+    def covers(self, pos: int) -> bool:
+        """start <= pos < end for some span."""
+        i = bisect_right(self._starts, pos)
+        return i > 0 and self._reach[i - 1] > pos

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from math import lcm
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -20,6 +22,7 @@ ROOT = ""
 # strongest sibling by this factor.
 DESCEND_RATIO = 0.5
 DOMINANCE = 1.5
+_ASK_EACH = 64  # mentions: up to this many, Support asks each one; above, it sums them up first
 
 
 # A node of the support tree: a division's code, an unresolved name's candidates, or
@@ -38,9 +41,12 @@ class SupportTree:
         self.strong: set[_Node] = set()
         self.titled: set[_Node] = set()  # the units the title names
         self.in_title: set[_Node] = set()  # ... and the units above them
+        self._scope_units: dict[tuple[tuple[str, ...], str], _Node | None] = {}  # add_scope's unit of each kind
 
     def add(self, code: str, weight: float, strong: bool, in_title: bool = False, town: str | None = None) -> None:
         node: _Node = (code, town) if town else code
+        if node not in self.own:
+            self._scope_units.clear()
         path: tuple[_Node, ...] = (ROOT, *self._gz._ancestors(code), code, *((node,) if town else ()))
         self.own[node] += weight
         self._propagate(path, weight, strong, in_title)
@@ -54,9 +60,14 @@ class SupportTree:
 
     def add_scope(self, levels: tuple[str, ...], suffix: str, weight: float) -> None:
         """全县/我县 adds to the most mentioned county whose name ends in 县, and so on."""
-        units = [n for n in self.own if (unit := self._unit(n)) and unit[0] in levels and unit[1].endswith(suffix)]
-        if units:
-            best = max(units, key=self.own.__getitem__)
+        # Adding to the most mentioned unit keeps it the most mentioned, so it is looked for once
+        # per kind of scope (a report says 全县 hundreds of times), until a new unit is added.
+        key = (levels, suffix)
+        if key not in self._scope_units:
+            units = [n for n in self.own if (unit := self._unit(n)) and unit[0] in levels and unit[1].endswith(suffix)]
+            self._scope_units[key] = max(units, key=self.own.__getitem__) if units else None
+        best = self._scope_units[key]
+        if best is not None:
             code, town = (best[0], best[1]) if isinstance(best, tuple) else (best, None)
             self.add(code, weight, strong=False, town=town)
 
@@ -107,6 +118,7 @@ class SupportTree:
 _PREFIX_SLICES = tuple(slice(n) for n in LEVELS)
 
 
+@lru_cache(maxsize=65536)  # the same few thousand codes are asked about in article after article
 def _prefixes(code: str) -> frozenset[str]:
     """The codes a code starts with, itself included: 430121 → 43, 4301, 430121."""
     return frozenset(map(code.__getitem__, _PREFIX_SLICES))
@@ -123,18 +135,85 @@ class CodeSets:
     size: int
 
     @staticmethod
+    @lru_cache(maxsize=16384)
     def of(codes: tuple[str, ...]) -> CodeSets:
         return CodeSets(frozenset(codes), frozenset().union(*map(_prefixes, codes)), len(codes))
 
 
-def best_supported(codes: Sequence[str], others: list[CodeSets]) -> str | None:
-    """The candidate most related to the other mentions (as parent, child or same), if one leads.
-    An ambiguous mention counts as a fraction, split over its candidates."""
-    scores = {}
-    for c in codes:
-        above = _prefixes(c)  # same division, or one inside the other: codes nest by prefix
-        scores[c] = sum((c in o.prefixes or not above.isdisjoint(o.codes)) / o.size for o in others)
-    ranked = sorted(scores.values(), reverse=True)
-    if ranked[0] > 0 and (len(ranked) == 1 or ranked[0] > ranked[1]):
-        return max(scores, key=scores.__getitem__)
-    return None
+def _related(o: CodeSets, code: str, above: frozenset[str]) -> bool:
+    """Whether code is a candidate of o or above one, or a candidate of o is above code."""
+    return code in o.prefixes or not above.isdisjoint(o.codes)
+
+
+class Support:
+    """How much the other mentions of an article support each candidate of one mention.
+
+    A mention o supports code c when c is a candidate of o or above one (c in o.prefixes), or a
+    candidate of o is above c; it adds 1/o.size (an ambiguous mention counts as a fraction). Shares
+    are counted in whole multiples of 1/lcm(sizes), so that sums are exact and a tie is a tie
+    whatever the order of the mentions.
+
+    An article names a few dozen places, and asking each of them is cheapest. A long report names
+    thousands, and asking all of them for every ambiguous name is quadratic (2 MB took minutes); there
+    the support is read from sums over all mentions made once. Of the candidates of o above c, exactly
+    one is a "top" candidate (no other candidate of o above it) when any is, so the support of c is
+        above[c] + sum over the prefixes q of c of (top[q] - both[q, c]),
+    where `both` takes out the mentions counted twice."""
+
+    def __init__(self, mentions: list[CodeSets]) -> None:
+        self.unit = lcm(*(o.size for o in mentions)) if mentions else 1
+        self._mentions = mentions if len(mentions) <= _ASK_EACH else None
+        self.above: dict[str, int] = defaultdict(int)
+        self.top: dict[str, int] = defaultdict(int)
+        self.both: dict[tuple[str, str], int] = defaultdict(int)
+        for o in mentions if self._mentions is None else ():
+            share = self.unit // o.size
+            tops = {q for q in o.codes if all(k == q or k not in o.codes for k in _prefixes(q))}
+            for q in tops:
+                self.top[q] += share
+            for x in o.prefixes:
+                self.above[x] += share
+                for q in _prefixes(x) & tops:
+                    self.both[q, x] += share
+
+    def score(self, code: str, without: CodeSets | None = None) -> int:
+        """The support of code by the mentions (in 1/unit), less that of `without` (the mention asking)."""
+        above = _prefixes(code)
+        if self._mentions is not None:
+            total = sum(self.unit // o.size for o in self._mentions if _related(o, code, above))
+        else:
+            get_top, get_both = self.top.get, self.both.get
+            total = self.above.get(code, 0) + sum(get_top(q, 0) - get_both((q, code), 0) for q in above)
+        if without is not None and _related(without, code, above):
+            total -= self.unit // without.size
+        return total
+
+    def best(self, codes: Sequence[str], without: CodeSets | None = None) -> str | None:
+        """The candidate most related to the other mentions (as parent, child or same), if one leads."""
+        scores = {c: self.score(c, without) for c in codes}
+        ranked = sorted(scores.values(), reverse=True)
+        if ranked[0] > 0 and (len(ranked) == 1 or ranked[0] > ranked[1]):
+            return max(scores, key=scores.__getitem__)
+        return None
+
+
+# How an ambiguous name is settled by the other mentions: first by those of the title and body,
+# then by the metadata, then by the URL.
+SUPPORT_SOURCES = (("co-mention", ("title", "body")), ("outlet-name", ("context",)), ("url", ("url",)))
+
+
+class SupportBySource:
+    """The support of an article's mentions, given as (source, candidate codes): one Support per
+    group of sources, built when a mention first asks."""
+
+    def __init__(self, mentions: list[tuple[str, tuple[str, ...]]]) -> None:
+        self._mentions = mentions
+        self._tables: dict[tuple[str, ...], Support] = {}
+
+    def best(self, sources: tuple[str, ...], codes: Sequence[str], source: str, own: tuple[str, ...]) -> str | None:
+        """The best supported of codes for a mention of `source` whose candidates are `own`
+        (it is left out of its own support)."""
+        table = self._tables.get(sources)
+        if table is None:
+            table = self._tables[sources] = Support([CodeSets.of(c) for s, c in self._mentions if s in sources])
+        return table.best(codes, CodeSets.of(own) if source in sources else None)

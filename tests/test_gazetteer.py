@@ -205,3 +205,21 @@ def test_index_with_one_character_and_overlapping_surfaces():
     index = SurfaceIndex(surfaces)
     for text in ("北京市京津冀", "京", "京京", "津冀北京"):
         assert sorted(index.spans(text)) == _every_occurrence(surfaces, text)
+
+
+def test_support_is_the_same_asked_one_by_one_or_summed_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Support reads a long report's mentions from sums; the sums must say what asking each one says."""
+    import random
+
+    from extractor import support
+    from extractor.support import CodeSets, Support
+
+    rng = random.Random(3)
+    codes = ["44", "4407", "440781", "440781100", "440781101", "4401", "440111", "43", "4301", "430121"]
+    mentions = [CodeSets.of(tuple(rng.sample(codes, rng.randint(1, 3)))) for _ in range(support._ASK_EACH + 20)]
+    summed = Support(mentions)
+    monkeypatch.setattr(support, "_ASK_EACH", len(mentions))
+    asked = Support(mentions)  # the same mentions, asked one by one
+    for c in codes:
+        for without in (None, mentions[0]):
+            assert summed.score(c, without) == asked.score(c, without)

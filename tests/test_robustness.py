@@ -362,3 +362,49 @@ def test_same_file_from_two_writers_at_once_is_logged_ingested(url: str, corpus:
     with _query(url) as q:
         assert q("SELECT file FROM articles") == [(file,)]
         assert q("SELECT file, status FROM ingest_log") == [(file, "ingested")]
+
+
+def _long_page(chars: int) -> str:
+    """A page of many paragraphs from the seeds' bodies, each time with other figures."""
+    from extractor.cleaning import clean
+
+    bodies = [clean(p.read_text(encoding="utf-8")).body for p in sorted(SEEDS.glob("*.txt"))]
+    lines, size, i = ["全县经济社会发展情况汇编", "发布时间:2023-05-06"], 0, 0
+    while size < chars:
+        for line in bodies[i % len(bodies)].split("\n"):
+            line = re.sub(r"\d+", lambda m: str(int(m.group()) + i), line)
+            lines.append(line)
+            size += len(line) + 1
+        i += 1
+    return "\n".join(lines)
+
+
+def test_a_long_page_is_read_in_parts_with_offsets_into_the_whole_body() -> None:
+    from extractor import pipeline
+    from extractor.claims import extract_metrics
+
+    text = _long_page(400_000)  # about 1.2 MB of UTF-8
+    start = time.perf_counter()
+    record = pipeline.extract(text)
+    assert time.perf_counter() - start < 60  # bounded, even on a loaded machine
+    assert len(record.body) > 2 * pipeline.MAX_PART_CHARS
+    assert len(record.metrics) > 1000
+    for m in record.metrics[:: 50]:
+        assert record.body[m.char_start : m.char_end] == m.span_text
+        assert record.body[m.sentence_start : m.sentence_start + len(m.sentence)] == m.sentence
+    # no claim crosses a line, so the parts give what the whole body gives
+    whole = extract_metrics(record.body)
+    assert [(m.char_start, m.value, m.subject) for m in record.metrics] == [
+        (m.char_start, m.value, m.subject) for m in whole]
+
+
+@pytest.mark.parametrize(("body", "size", "parts"), [
+    ("甲\n乙\n丙\n", 4, [(0, 4), (4, 6)]),  # after the last line break that fits
+    ("甲乙。丙丁。戊", 4, [(0, 3), (3, 7)]),  # a line longer than a part: after a sentence end
+    ("甲乙丙丁戊己", 4, [(0, 4), (4, 6)]),  # no break at all: where the part is full
+    ("\n甲乙丙丁戊", 4, [(0, 1), (1, 5), (5, 6)]),  # a part always moves on
+])
+def test_parts(body: str, size: int, parts: list[tuple[int, int]]) -> None:
+    from extractor.pipeline import _parts
+
+    assert list(_parts(body, size)) == parts

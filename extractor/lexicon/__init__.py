@@ -17,6 +17,7 @@ T = TypeVar("T")
 
 _in_force: dict[str, dict[str, Any]] = {}  # lexicon name → the merged tables that replace the shipped file
 _builders: list[Any] = []  # every @cached builder (functools cache wrappers), cleared by use()
+_dependents: list[Any] = []  # caches of results that depend on lexicons (@depends), cleared by use()
 
 
 def names() -> list[str]:
@@ -43,12 +44,18 @@ def cached(builder: Callable[[], T]) -> Callable[[], T]:
     return wrapped
 
 
+def depends(memo: T) -> T:
+    """Register an lru_cache'd function whose results follow from the lexicons: use() clears it."""
+    _dependents.append(memo)
+    return memo
+
+
 def use(tables: Mapping[str, dict[str, Any]]) -> None:
     """Put these lexicons (by name, whole) in force in this process, the others shipped ones."""
     _in_force.clear()
     _in_force.update(tables)
-    for builder in _builders:
-        builder.cache_clear()
+    for memo in (*_builders, *_dependents):
+        memo.cache_clear()
 
 
 def in_force() -> dict[str, dict[str, Any]]:
