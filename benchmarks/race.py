@@ -40,6 +40,7 @@ _RELEASE_TIMEOUT = 120.0  # seconds for every process to be ready at the barrier
 # when the parent creates the go file, so that the processes really start their work together.
 _AT_THE_BARRIER = """
 import os, sys, time
+from alembic import command  # what the upgrade would import after the barrier: the race stays tight
 from extractor.cli import app
 ready, go = sys.argv[1], sys.argv[2]
 open(ready, "w").close()

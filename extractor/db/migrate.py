@@ -121,6 +121,10 @@ def verify(engine: Engine, *, writing: bool) -> str | None:
     where = display(engine.url)
     try:
         with engine.connect() as conn:
+            if conn.dialect.name == "postgresql":
+                # One snapshot for all the reads: under READ COMMITTED another writer's upgrade
+                # could commit between them (no alembic_version yet, then all our tables).
+                conn.execution_options(isolation_level="REPEATABLE READ")
             state = _state(conn)
     except SQLAlchemyError as exc:
         raise DatabaseError(f"cannot read the schema of {where}: {getattr(exc, 'orig', exc)}") from None
