@@ -56,12 +56,13 @@ def discover(paths: Iterable[str]) -> Iterator[str]:
 def survey(paths: Iterable[str]) -> Iterator[tuple[str, str | None]]:
     """Like discover, with the files of other kinds found in folders too: (file, why it is not
     read), why None for an input. Hidden files and folders (.git, .DS_Store) are no one's business.
+    A file named twice (seeds/x.txt, ./seeds/x.txt, its absolute path, a link to it) is one file.
     """
     seen: set[str] = set()
     for path in paths:
         found = _files_below(path) if os.path.isdir(path) else [(path, None)]
         for file, why in found:
-            key = os.path.normpath(file)
+            key = os.path.realpath(file)
             if key not in seen:
                 seen.add(key)
                 yield file, why

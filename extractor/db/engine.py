@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote, unquote
 
-from sqlalchemy import URL, Engine, create_engine, event, make_url, text
+from sqlalchemy import URL, Connection, Engine, create_engine, event, make_url, text
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
 DEFAULT_URL = "sqlite:///extractor.db"
 WRITE = "extractor_write"  # execution option of a connection that will write: SQLite locks up front
+WRITER_LOCK = 0x65787472  # the PostgreSQL advisory lock key of extractor's writers ("extr")
 SQLITE_HEADER = b"SQLite format 3\x00"  # the first 16 bytes of every SQLite database file
 
 # What a read-only SQLite connection may do. mode=ro alone still lets ATTACH and VACUUM INTO
@@ -68,7 +71,8 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     # WAL lets readers work during an ingest; NORMAL sync is safe with WAL and much faster.
-    for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=30000"):
+    # busy_timeout first: switching a new file to WAL needs a lock another process may hold.
+    for pragma in ("busy_timeout=30000", "journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON"):
         cursor.execute(f"PRAGMA {pragma}")
     cursor.close()
 
@@ -83,6 +87,22 @@ def _sqlite_read_only(dbapi_connection, _record) -> None:  # type: ignore[no-unt
 def _begin_immediate(conn) -> None:  # type: ignore[no-untyped-def]
     # Writers ask for it (Store); readers keep a plain BEGIN and never block a writer.
     conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE) else "BEGIN")
+
+
+@contextmanager
+def write_transaction(engine: Engine) -> Iterator[Connection]:
+    """A transaction that holds the database's writer lock until it ends.
+
+    Writers (a batch of an ingest, a schema upgrade) take turns, so each reads the database as
+    the one before it left it. SQLite: BEGIN IMMEDIATE takes the write lock before the first read,
+    and busy_timeout makes another writer wait for it (a deferred BEGIN that reads first fails at
+    once with `database is locked` when it comes to write). PostgreSQL: a transaction-scoped
+    advisory lock, released by the commit or the rollback, or when the connection dies.
+    """
+    with engine.connect().execution_options(**{WRITE: True}) as conn, conn.begin():
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITER_LOCK})
+        yield conn
 
 
 def _check_sqlite_file(path: Path, read_only: bool) -> None:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from .engine import DatabaseError, NoDatabase, display, make_engine
+from .engine import DatabaseError, NoDatabase, display, make_engine, write_transaction
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -80,19 +80,19 @@ def _missing_columns(conn: Connection) -> list[str]:
     return missing
 
 
-def verify(engine: Engine, *, writing: bool) -> str | None:
-    """The database's revision (None: no schema yet, which only a writer accepts), or DatabaseError
-    naming the database and what is wrong with it. Reads only."""
+def _state(conn: Connection) -> tuple[list[str] | None, list[str], list[str]]:
+    """What verify judges: alembic_version's rows, our table names found, columns missing at head."""
     from .models import Base
 
-    where = display(engine.url)
-    try:
-        with engine.connect() as conn:
-            versions = _versions(conn)
-            ours = sorted(set(inspect(conn).get_table_names()) & set(Base.metadata.tables))
-            missing = _missing_columns(conn) if versions == [newest_file_revision()] else []
-    except SQLAlchemyError as exc:
-        raise DatabaseError(f"cannot read the schema of {where}: {getattr(exc, 'orig', exc)}") from None
+    versions = _versions(conn)
+    ours = sorted(set(inspect(conn).get_table_names()) & set(Base.metadata.tables))
+    missing = _missing_columns(conn) if versions == [newest_file_revision()] else []
+    return versions, ours, missing
+
+
+def _judge(where: str, state: tuple[list[str] | None, list[str], list[str]], *, writing: bool) -> str | None:
+    """The revision of a database in this state, or DatabaseError saying what is wrong with it."""
+    versions, ours, missing = state
     if versions is None:
         if ours:
             raise DatabaseError(f"{where} has tables named like extractor's ({', '.join(ours)}) but no alembic_version: "
@@ -101,8 +101,8 @@ def verify(engine: Engine, *, writing: bool) -> str | None:
             raise DatabaseError(f"{where} has no extractor schema: run `extractor ingest` or `extractor db upgrade` first")
         return None
     if len(versions) != 1:
-        state = "is empty" if not versions else f"holds {len(versions)} revisions ({', '.join(versions)})"
-        raise DatabaseError(f"{where}: its alembic_version table {state}, so its schema is unknown; nothing was changed")
+        state_text = "is empty" if not versions else f"holds {len(versions)} revisions ({', '.join(versions)})"
+        raise DatabaseError(f"{where}: its alembic_version table {state_text}, so its schema is unknown; nothing was changed")
     revision, newest = versions[0], newest_file_revision()
     if revision not in file_revisions():
         raise DatabaseError(f"{where} is at schema revision {revision!r}, which this extractor does not know "
@@ -115,19 +115,45 @@ def verify(engine: Engine, *, writing: bool) -> str | None:
     return revision
 
 
+def verify(engine: Engine, *, writing: bool) -> str | None:
+    """The database's revision (None: no schema yet, which only a writer accepts), or DatabaseError
+    naming the database and what is wrong with it. Reads only."""
+    where = display(engine.url)
+    try:
+        with engine.connect() as conn:
+            if conn.dialect.name == "postgresql":
+                # One snapshot for all the reads: under READ COMMITTED another writer's upgrade
+                # could commit between them (no alembic_version yet, then all our tables).
+                conn.execution_options(isolation_level="REPEATABLE READ")
+            state = _state(conn)
+    except SQLAlchemyError as exc:
+        raise DatabaseError(f"cannot read the schema of {where}: {getattr(exc, 'orig', exc)}") from None
+    return _judge(where, state, writing=writing)
+
+
 def upgrade(engine: Engine) -> bool:
-    """Bring the schema to head; True when anything was applied. A foreign database is refused."""
+    """Bring the schema to head; True when anything was applied. A foreign database is refused.
+
+    Safe when several writers start at once on a new or old database: the upgrade runs in one
+    transaction under the writer lock (engine.write_transaction), and the schema is judged again
+    once the lock is held, so the writer that waited finds it at head and applies nothing.
+    """
     if verify(engine, writing=True) == newest_file_revision():
-        return False
+        return False  # the usual case, decided without waiting for any lock
     from alembic import command
 
     config = alembic_config()
+    where = display(engine.url)
     try:
-        with engine.begin() as conn:
+        with write_transaction(engine) as conn:
+            if _judge(where, _state(conn), writing=True) == newest_file_revision():
+                return False
+            # Alembic runs inside this transaction (it does not begin its own on a connection in
+            # one): the schema appears whole when the lock is released, or not at all.
             config.attributes["connection"] = conn
             command.upgrade(config, "head")
     except SQLAlchemyError as exc:
-        raise DatabaseError(f"cannot upgrade the schema of {display(engine.url)}: {getattr(exc, 'orig', exc)}") from None
+        raise DatabaseError(f"cannot upgrade the schema of {where}: {getattr(exc, 'orig', exc)}") from None
     return True
 
 

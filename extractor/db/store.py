@@ -15,17 +15,17 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, and_, bindparam, delete, func, or_, select, text, update
+from sqlalchemy import Connection, Engine, Table, bindparam, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from .. import dedupe
 from .. import __version__ as EXTRACTOR_VERSION
+from .. import dedupe
 from ..records import ArticleRecord, Item, Place, ReadFailure
-from .engine import WRITE
+from . import reposts
+from .engine import write_transaction
 from .models import Article, ArticleBand, ArticleInitiative, IngestLog, Initiative, Locality, Metric, PlaceMention
 
 STATUSES = ("ingested", "duplicate", "unchanged", "failed", "skipped")
-_WRITER_LOCK = 0x65787472  # the advisory lock key of extractor's writers ("extr")
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,9 +66,7 @@ class Store:
         SQLite gets this from BEGIN IMMEDIATE (engine.py); PostgreSQL from an advisory lock.
         """
         try:
-            with self.engine.connect().execution_options(**{WRITE: True}) as conn, conn.begin():
-                if conn.dialect.name == "postgresql":
-                    conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _WRITER_LOCK})
+            with write_transaction(self.engine) as conn:
                 yield conn
         except Exception:
             # The transaction rolled back: ids cached during it may name rows that never landed.
@@ -168,24 +166,19 @@ class Store:
             return {}
         records = [record for _, record in new]
         self._ensure_places(conn, records)
-        reposts = self._reposts(conn, records)
-        rows = [self._article_row(file, record, reposts[n][0], reposts[n][2]) for n, (file, record) in enumerate(new)]
+        rows = [self._article_row(file, record) for file, record in new]
         dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
         stmt = dialect.insert(Article.__table__).on_conflict_do_nothing(index_elements=["content_hash"])
         ids = dict(conn.execute(stmt.returning(Article.content_hash, Article.id), rows).all())
-        # A repost of an article earlier in this batch learns its original's id only now.
-        within = [{"repost": ids[records[n].content_hash], "original": ids[records[j].content_hash]}
-                  for n, (_, j, _) in enumerate(reposts) if j is not None]
-        if within:
-            conn.execute(update(Article).where(Article.id == bindparam("repost")).values(canonical_id=bindparam("original")), within)
-        self._children(conn, [(ids[r.content_hash], r) for r in records])
-        bands = [{"article_id": ids[r.content_hash], "band": b, "hash": h}
-                 for r in records if r.minhash for b, h in enumerate(dedupe.bands(r.minhash))]
+        stored = [(ids[r.content_hash], r) for r in records]
+        self._children(conn, stored)
+        bands = [{"article_id": i, "band": b, "hash": h} for i, r in stored if r.minhash for b, h in enumerate(dedupe.bands(r.minhash))]
         if bands:
             conn.execute(ArticleBand.__table__.insert(), bands)
+        reposts.link(conn, stored)
         return ids
 
-    def _article_row(self, file: str, rec: ArticleRecord, canonical_id: int | None, similarity: float | None) -> dict[str, Any]:
+    def _article_row(self, file: str, rec: ArticleRecord) -> dict[str, Any]:
         meta = rec.meta
         return {
             "file": file,
@@ -198,8 +191,8 @@ class Store:
             "url": meta.url,
             "locality_id": self._place_id(rec.locality_path),
             "locality_method": rec.locality_method,
-            "canonical_id": canonical_id,
-            "similarity": similarity,
+            "canonical_id": None,  # until reposts.link groups it
+            "similarity": None,
             "minhash": rec.minhash or None,
             "body": rec.body,
             "script": rec.script,
@@ -209,48 +202,6 @@ class Store:
             "extractor_version": EXTRACTOR_VERSION,
             "ingested_at": _now(),
         }
-
-    def _reposts(self, conn: Connection, records: list[ArticleRecord]) -> list[tuple[int | None, int | None, float | None]]:
-        """For each record: (stored article it repeats, earlier record of this batch it repeats,
-        similarity) — at most one of the first two set.
-
-        Candidates are the stored articles sharing a MinHash band with the batch (one indexed
-        query) and the earlier records of the batch sharing a band (in memory).
-        """
-        bands = [dedupe.bands(r.minhash) if r.minhash else [] for r in records]
-        keys = {(b, h) for keyset in bands for b, h in enumerate(keyset)}
-        stored: dict[tuple[int, int], list[Any]] = {}  # band key → stored articles that have it
-        if keys:
-            by_band: dict[int, list[int]] = {}
-            for b, h in keys:
-                by_band.setdefault(b, []).append(h)
-            # One equality and IN list per band: SQLite answers this from the (band, hash) index,
-            # where a row-value IN over (band, hash) pairs made it scan the whole table.
-            rows = conn.execute(
-                select(ArticleBand.band, ArticleBand.hash, Article.id, Article.canonical_id, Article.minhash)
-                .join(Article, Article.id == ArticleBand.article_id)
-                .where(or_(*(and_(ArticleBand.band == b, ArticleBand.hash.in_(hs)) for b, hs in by_band.items())))
-            )
-            for row in rows:
-                stored.setdefault((row.band, row.hash), []).append(row)
-        seen: dict[tuple[int, int], list[int]] = {}  # band key → earlier records of the batch
-        out: list[tuple[int | None, int | None, float | None]] = []
-        for n, rec in enumerate(records):
-            # (similarity, stored canonical id, batch index of the canonical record)
-            best: tuple[float, int | None, int | None] = (0.0, None, None)
-            for c in {c.id: c for key in enumerate(bands[n]) for c in stored.get(key, [])}.values():
-                score = dedupe.similarity(rec.minhash, c.minhash) if c.minhash else 0.0
-                if score > best[0]:
-                    best = (score, c.canonical_id or c.id, None)
-            for j in sorted({j for key in enumerate(bands[n]) for j in seen.get(key, [])}):
-                score = dedupe.similarity(rec.minhash, records[j].minhash)
-                if score > best[0]:
-                    original, earlier, _ = out[j]  # the canonical of a repost is its original's
-                    best = (score, original, None) if original else (score, None, j if earlier is None else earlier)
-            for key in enumerate(bands[n]):
-                seen.setdefault(key, []).append(n)
-            out.append((best[1], best[2], best[0]) if best[0] >= dedupe.REPOST_SIMILARITY else (None, None, None))
-        return out
 
     # -- claims, programmes, places -------------------------------------------------------------
 
