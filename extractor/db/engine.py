@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -62,6 +63,9 @@ def sqlite_path(url: URL) -> Path | None:
         # A URI filename would bypass the checks below and the read-only mode readers need.
         raise DatabaseError(f"SQLite URI filenames are not supported ({database}); give sqlite:///PATH")
     return None if database in ("", ":memory:") else Path(database)
+
+
+_LOCKED_WAIT = 30.0  # seconds, as busy_timeout: how long opening waits for another process's lock
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
@@ -158,9 +162,17 @@ def make_engine(url: str | None = None, *, read_only: bool = False) -> Engine:
     if is_sqlite:
         event.listen(engine, "connect", _sqlite_read_only if read_only else _sqlite_pragmas)
         event.listen(engine, "begin", _begin_immediate)
-    try:
-        with engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
-    except DBAPIError as exc:
-        raise DatabaseError(f"cannot open database {display(resolved)}: {exc.orig}") from None
-    return engine
+    deadline = time.monotonic() + _LOCKED_WAIT
+    while True:
+        try:
+            with engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+            return engine
+        except DBAPIError as exc:
+            # SQLite answers "database is locked" without waiting when another process is creating
+            # the file or switching it to WAL (the busy handler is not called there): wait and retry.
+            if is_sqlite and "locked" in str(exc.orig) and time.monotonic() < deadline:
+                engine.dispose()
+                time.sleep(0.05)
+                continue
+            raise DatabaseError(f"cannot open database {display(resolved)}: {exc.orig}") from None
