@@ -36,15 +36,28 @@ class Words:
         return self._then.end(text, pos) if self._then else -1
 
 
+class Ending:
+    """A pattern that must end where the text ends ($), found as its own search finds it, but searched
+    for only once a copy read from the end (regex.REVERSE) says it is there: a forward search tries
+    the pattern at every character, and most texts before a figure have none of these endings."""
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = regex.compile(pattern)
+        self._from_end = regex.compile(pattern, regex.REVERSE)
+
+    def search(self, text: str) -> regex.Match[str] | None:
+        return self.pattern.search(text) if self._from_end.search(text) else None
+
+
 @dataclass(frozen=True, slots=True)
 class Phrases:
     verb: regex.Pattern[str]  # a verb in group "verb"; nouns that contain verbs match without it
     noun: Words
     stop_after: Words  # a stop word or change verb, else a verb
     strip_before: regex.Pattern[str]
-    link_end: regex.Pattern[str]
-    adverb_end: regex.Pattern[str]
-    trailing: regex.Pattern[str]
+    link_end: Ending
+    adverb_end: Ending
+    trailing: Ending
     list_end: regex.Pattern[str]
     comparative: regex.Pattern[str]
     measure_nouns: frozenset[str]
@@ -59,16 +72,16 @@ class Phrases:
     change_verbs: frozenset[str]
     function_word: Words
     period: regex.Pattern[str]
-    period_end: regex.Pattern[str]  # a time phrase closing the text before a figure (由2019年的)
-    change_end: regex.Pattern[str]  # 同比增长, 提高到: group "level" when the figure is the new level
-    comparison_end: regex.Pattern[str]
-    from_to_end: regex.Pattern[str]
-    level_end: regex.Pattern[str]  # 发展到: a verb reaching the figure
+    period_end: Ending  # a time phrase closing the text before a figure (由2019年的)
+    change_end: Ending  # 同比增长, 提高到: group "level" when the figure is the new level
+    comparison_end: Ending
+    from_to_end: Ending
+    level_end: Ending  # 发展到: a verb reaching the figure
     light_verbs: frozenset[str]
     share: regex.Pattern[str]
     bare_measures: frozenset[str]
     enumerator: regex.Pattern[str]
-    per_end: regex.Pattern[str]
+    per_end: Ending
 
 
 @lexicon.cached
@@ -90,9 +103,9 @@ def phrases() -> Phrases:
         noun=Words(p["nouns"]),
         stop_after=Words(p["stops_after"] + p["change_verbs"], then=Words(p["verbs"], not_before=suffixes)),
         strip_before=regex.compile(lexicon.alternation(p["strip_before"])),
-        link_end=regex.compile(rf"(?:{lexicon.alternation(p['links'])})$"),
-        adverb_end=regex.compile(rf"(?:{lexicon.alternation(p['adverbs'])})$"),
-        trailing=regex.compile(rf"(?:{lexicon.alternation(p['trailing'])})$"),
+        link_end=Ending(rf"(?:{lexicon.alternation(p['links'])})$"),
+        adverb_end=Ending(rf"(?:{lexicon.alternation(p['adverbs'])})$"),
+        trailing=Ending(rf"(?:{lexicon.alternation(p['trailing'])})$"),
         # 等 ends a list (……等宣讲), but not in 一等奖, 同等, 等级.
         list_end=regex.compile(r"(?<![一二三四五六七八九十\d同平对])等(?![奖级次待同于])"),
         comparative=regex.compile(lexicon.alternation(
@@ -109,14 +122,14 @@ def phrases() -> Phrases:
         change_verbs=frozenset(p["change_verbs"]),
         function_word=Words(p["stops_after"]),
         period=regex.compile(periods),
-        period_end=regex.compile(f"(?:{periods})的?$"),
-        change_end=regex.compile(rf"(?:{changes})了?(?P<level>到|至)?$"),
-        comparison_end=regex.compile(f"(?:{patterns(p['comparisons'])})$"),
-        from_to_end=regex.compile(f"(?:{patterns(p['from_to'])})$"),
-        level_end=regex.compile(rf"(?:{lexicon.alternation(p['verbs'] + p['change_verbs'])})[到至]$"),
+        period_end=Ending(f"(?:{periods})的?$"),
+        change_end=Ending(rf"(?:{changes})了?(?P<level>到|至)?$"),
+        comparison_end=Ending(f"(?:{patterns(p['comparisons'])})$"),
+        from_to_end=Ending(f"(?:{patterns(p['from_to'])})$"),
+        level_end=Ending(rf"(?:{lexicon.alternation(p['verbs'] + p['change_verbs'])})[到至]$"),
         light_verbs=frozenset(p["light_verbs"]),
         share=regex.compile(p["share"]),
         bare_measures=frozenset(p["bare_measures"]),
         enumerator=regex.compile(f"^(?:{patterns(p['enumerators'])})"),
-        per_end=regex.compile(f"(?:{p['per_units']})$"),
+        per_end=Ending(f"(?:{p['per_units']})$"),
     )

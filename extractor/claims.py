@@ -190,17 +190,17 @@ def _peel(chunk: str) -> _Peeled:
                 or ph.comparison_end.search(chunk) or ph.period_end.search(chunk) or ph.from_to_end.search(chunk)
                 or ph.level_end.search(chunk) or ph.per_end.search(chunk)
                 or (len(chunk) > 2 and ph.trailing.search(chunk))):
-        if m.re is ph.per_end and per is None:
+        if m.re is ph.per_end.pattern and per is None:
             per = m.group()  # 提高到每人每月720元: kept after the indicator found before it
-        elif m.re is ph.change_end and change is None and reached is None:
+        elif m.re is ph.change_end.pattern and change is None and reached is None:
             word = m.group().removesuffix(m["level"] or "").removesuffix("了")
             if m["level"] or word.endswith("至"):  # 提高到65%: the figure is the new level
                 reached = word
             else:
                 change = word
-        elif m.re is ph.level_end and reached is None:
+        elif m.re is ph.level_end.pattern and reached is None:
             reached = m.group()[:-1]
-        elif link is None and m.re is ph.link_end:
+        elif link is None and m.re is ph.link_end.pattern:
             link = m.group()
         chunk = chunk[: m.start()]
     headless = chunk.endswith("的") and len(chunk.rstrip("的")) <= 2

@@ -101,9 +101,9 @@ def _is_threshold(r: _Rules, before: str, span: str, after: str, unit_class: str
     # 收入5万元以上的村, 少于5万元的村: a comparison, then 的 and the group it defines.
     following = r.comparison_first.match(after)
     rest = after[following.end():] if following else after
-    just_before = r.comparison_last.search(before)
-    measured = r.attributes.search(before) or r.attribute_units.search(span)
-    if rest.startswith(r.then) and (just_before or (measured and (following or r.comparison.search(span)))):
+    if rest.startswith(r.then) and (r.comparison_last.search(before) or (
+            (r.attributes.search(before) or r.attribute_units.search(span))
+            and (following or r.comparison.search(span)))):  # searched only after a 的: most figures stop here
         return True
     if unit_class in r.locating_classes:
         # 距县城30公里: the nearest figure after the marker only (距村5公里的水库修路3公里).

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from typing import Any, NamedTuple
 
 import regex
 
@@ -23,6 +24,27 @@ _CLAUSE_BREAKS = ",;:!?，。；：！？、\n"
 _LAST_BREAK = regex.compile(f"[{regex.escape(_CLAUSE_BREAKS)}]", regex.REVERSE)
 _RANGE_MARKS = "-—–~～至"  # not 到: 由5万元到100万元 is a change, not a range
 _REACH_WINDOW = 12  # how far back a comparative may stand from its number (不低于上年度职工工资总额1%)
+
+
+class _Groups(NamedTuple):
+    """The figure pattern's groups in their order, read once per match: regex looks a group up by name
+    slowly (m["unit"] costs five times m.groups()[12]), and a match's groups are read a dozen times.
+    One of these holds the groups' texts (None when absent), another their (start, end) spans."""
+    pre: Any
+    low: Any
+    cnlow: Any
+    dash: Any
+    pct: Any
+    tenths: Any
+    neg: Any
+    ar: Any
+    armult: Any
+    cn: Any
+    ins: Any
+    mult: Any
+    unit: Any
+    per: Any
+    post: Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +121,7 @@ def rules() -> _Rules:
         """,
         regex.VERBOSE,
     )
+    assert tuple(pattern.groupindex) == _Groups._fields  # _Groups reads the groups by position
     return _Rules(
         pattern=pattern,
         unit_class=unit_class,
@@ -150,38 +173,38 @@ def slogan_spans(text: str) -> list[tuple[int, int, str]]:
     ]
 
 
-def _numeral(m: regex.Match[str]) -> Numeral | None:
+def _numeral(g: _Groups) -> Numeral | None:
     """The figure's value; for a range (2—3个), its high end."""
-    if m["pct"]:
-        return parse_percent_words(m["pct"])
-    if m["tenths"]:
-        return Numeral(parse_chinese(m["tenths"]).value * 10, False, False)  # type: ignore[union-attr]
-    if m["ar"]:
-        value: Numeral | None = parse_arabic(("-" if m["neg"] else "") + m["ar"], m["armult"] or "")
+    if g.pct:
+        return parse_percent_words(g.pct)
+    if g.tenths:
+        return Numeral(parse_chinese(g.tenths).value * 10, False, False)  # type: ignore[union-attr]
+    if g.ar:
+        value: Numeral | None = parse_arabic(("-" if g.neg else "") + g.ar, g.armult or "")
     else:
-        value = parse_chinese(m["cn"])
-    if value and m["mult"]:  # 20余万元, 五百余万元: the multiplier stands after the qualifier
-        value = Numeral(scaled(value.value, m["mult"]), value.round_figure, value.range_low)
+        value = parse_chinese(g.cn)
+    if value and g.mult:  # 20余万元, 五百余万元: the multiplier stands after the qualifier
+        value = Numeral(scaled(value.value, g.mult), value.round_figure, value.range_low)
     return value
 
 
-def _range_low(m: regex.Match[str]) -> float | None:
+def _range_low(g: _Groups) -> float | None:
     """The low end of 2—3万元 or 三至五万人; the high end's 万/亿 applies to it too."""
-    if m["cnlow"]:
-        low = parse_chinese(m["cnlow"])
-        mult = "".join(c for c in m["cn"] or "" if c in "万亿") if not m["cnlow"].endswith(("万", "亿")) else ""
+    if g.cnlow:
+        low = parse_chinese(g.cnlow)
+        mult = "".join(c for c in g.cn or "" if c in "万亿") if not g.cnlow.endswith(("万", "亿")) else ""
         return scaled(low.value, mult[-1:]) if low else None
-    return scaled(m["low"], (m["armult"] or "") + (m["mult"] or ""))
+    return scaled(g.low, (g.armult or "") + (g.mult or ""))
 
 
-def _qualifier(m: regex.Match[str], text: str, num: Numeral, r: _Rules, pre: str | None) -> str | None:
+def _qualifier(g: _Groups, start: int, text: str, num: Numeral, r: _Rules, pre: str | None) -> str | None:
     """The stated qualifier; None when nothing is said (the caller decides: exact, or a range's ends)."""
-    for position, word in (("after", m["post"]), ("inside", m["ins"]), ("before", pre)):
+    for position, word in (("after", g.post), ("inside", g.ins), ("before", pre)):
         if word:
             return r.qualifier_of[(position, word)]
     if num.range_low or num.round_figure:
         return "approx"
-    reach = r.reach.search(text[max(0, m.start() - _REACH_WINDOW - 4) : m.start()])
+    reach = r.reach.search(text[max(0, start - _REACH_WINDOW - 4) : start])
     return r.qualifier_of[("reach", reach.group())] if reach else None
 
 
@@ -201,16 +224,17 @@ class _Quoted:
     any: Covered  # in any slogan-like quotation
 
 
-def _excluded(m: regex.Match[str], text: str, spans: _Quoted, r: _Rules) -> bool:
-    num_start = (m.start("low") if m["low"] else m.start("pct") - 3 if m["pct"] else m.start("tenths") if m["tenths"]
-                 else m.start("neg") if m["neg"] else m.start("ar") if m["ar"] else m.start("cn"))
+def _excluded(g: _Groups, at: _Groups, end: int, text: str, spans: _Quoted, r: _Rules) -> bool:
+    """Whether the figure (groups g at spans `at`, ending at `end`) is no count: an ordinal, a code …"""
+    num_start = (at.low[0] if g.low else at.pct[0] - 3 if g.pct else at.tenths[0] if g.tenths
+                 else at.neg[0] if g.neg else at.ar[0] if g.ar else at.cn[0])
     before = text[max(0, num_start - 4) : num_start]
-    unit = m["unit"] or ""
-    if before.endswith(("第", "+", "No.", "NO.")) or text[m.end() : m.end() + 1] == "+":
+    unit = g.unit or ""
+    if before.endswith(("第", "+", "No.", "NO.")) or text[end : end + 1] == "+":
         return True  # ordinals and formula names (5+2+7)
     if before.endswith("每"):
         return True  # 每百人拥有医生3.2名, 每10户: the number is the denominator of a rate
-    if unit and text.startswith(r.unit_blocks[unit], m.start("unit")):
+    if unit and text.startswith(r.unit_blocks[unit], at.unit[0]):
         return True  # 14部门, 一个人: the unit character begins another word
     if spans.titles.inside(num_start):
         return True  # document titles
@@ -218,18 +242,18 @@ def _excluded(m: regex.Match[str], text: str, spans: _Quoted, r: _Rules) -> bool
         clause = text[_clause_start(text, num_start) : num_start]
         if not any(w in clause for w in r.needs_before[unit]):
             return True
-    if m["cn"] is None and m["tenths"] is None:
+    if g.cn is None and g.tenths is None:
         if unit in r.arabic_only and before[-1:].isascii() and before[-1:].isalpha():
             return True  # PM2.5平均浓度: digits glued to Latin letters name something
-        digits = [d for d in (m["low"] if not m["cnlow"] else None, m["ar"]) if d]
+        digits = [d for d in (g.low if not g.cnlow else None, g.ar) if d]
         return any(_is_code(d) for d in digits) or r.code_before.search(text, max(0, num_start - 12), num_start) is not None
-    if (m["cn"] or m["tenths"]) == "一" and not m["mult"] and not m["cnlow"]:
+    if (g.cn or g.tenths) == "一" and not g.mult and not g.cnlow:
         return True  # a bare 一 is "a / once", not a count (GUIDE.md: optional at most)
     if unit in r.arabic_only or before.endswith(r.prefix_blocks) or spans.any.inside(num_start):
         return True
-    if m["cn"] and all(c in "百千万" for c in m["cn"]) and text[max(0, num_start - 4) : num_start].endswith(r.honour_verbs):
+    if g.cn and all(c in "百千万" for c in g.cn) and text[max(0, num_start - 4) : num_start].endswith(r.honour_verbs):
         return True  # 入选百名标兵: a round figure after an honour verb is the honour's name
-    return bool(unit) and text[m.end("unit") : m.end("unit") + len(unit)] == unit  # 一个个: rhetoric
+    return bool(unit) and text[at.unit[1] : at.unit[1] + len(unit)] == unit  # 一个个: rhetoric
 
 
 def _implied_quantities(text: str, r: _Rules) -> list[Quantity]:
@@ -265,22 +289,23 @@ def find_quantities(text: str) -> list[Quantity]:
     idioms = Covered(i.span() for i in r.idioms.finditer(text))
     found: list[Quantity] = []
     for m in r.pattern.finditer(text):
-        if _excluded(m, text, spans, r) or idioms.covers(m.start("unit")):
+        g, at, (start, end) = _Groups._make(m.groups()), _Groups._make(m.regs[1:]), m.span()
+        if _excluded(g, at, end, text, spans, r) or idioms.covers(at.unit[0]):
             continue
-        num = _numeral(m)
+        num = _numeral(g)
         if num is None:
             continue
-        start, pre = m.start(), m["pre"]
+        pre = g.pre
         if pre and text[max(0, start - 2) : start + len(pre)].endswith(r.not_qualifier):
             start, pre = start + len(pre), None  # 最近3次: 近 belongs to 最近, it is not "about"
-        qualifier = _qualifier(m, text, num, r, pre)
-        unit = m["unit"] or "%"
+        qualifier = _qualifier(g, m.start(), text, num, r, pre)
+        unit = g.unit or "%"
         ends = [(num.value, qualifier or "exact")]
-        if m["low"] and (low := _range_low(m)) is not None:
+        if g.low and (low := _range_low(g)) is not None:
             ends = [(low, qualifier or "at_least"), (num.value, qualifier or "at_most")]
         for value, q in ends:
             found.append(Quantity(value=value, unit=unit, unit_class=r.unit_class.get(unit, "percent"), qualifier=q,
-                                  start=start, end=m.end(), text=text[start : m.end()]))
+                                  start=start, end=end, text=text[start:end]))
     if "数" in text or "口" in text or "量" in text or "次" in text:  # a cheap test before the implied-unit scan
         found.extend(_implied_quantities(text, r))
         found.sort(key=lambda q: q.start)

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import pytest
+import regex
 
+from extractor.claim_words import Ending
 from extractor.claims import extract_metrics
 
 # (sentence, span text of the figure, subject, predicate, period)
@@ -67,3 +69,19 @@ def test_provenance() -> None:
 
 def test_sentence_without_figures_yields_nothing() -> None:
     assert extract_metrics("严肃规范“三会一课”,打通服务群众“最后一公里”。") == []
+
+
+@pytest.mark.parametrize(
+    "pattern, text",
+    [
+        (r"(?:增长|同比增长)$", "地区生产总值同比增长"),  # the leftmost start, as search finds it
+        (r"(?:\d+年|今年)的?$", "由2019年的"),
+        (r"(?:达到|达)(?P<level>到)?$", "覆盖率已经达到"),
+        (r"(?:达到|达)$", "达到100人的目标"),  # not at the end: nothing
+        (r"(?:上半年)$", ""),
+    ],
+)
+def test_ending_finds_what_search_finds(pattern: str, text: str) -> None:
+    plain = regex.compile(pattern).search(text)
+    found = Ending(pattern).search(text)
+    assert (found and (found.span(), found.groupdict())) == (plain and (plain.span(), plain.groupdict()))
