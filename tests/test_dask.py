@@ -104,8 +104,8 @@ def plain(workdir: Path) -> dict[str, list[tuple[Any, ...]]]:
         mp.chdir(workdir)
         _ingest(url, [CORPUS], workers=1)
     stored = snapshot(url)
-    files = {str(p.relative_to(workdir)) for p in (workdir / CORPUS).rglob("*") if p.is_file()}
-    assert {row[3] for row in stored["log"]} == files  # every input is in the log (once: file is its key)
+    files = {str(p.resolve()) for p in (workdir / CORPUS).rglob("*") if p.is_file()}
+    assert {row[3] for row in stored["log"]} == files  # every input is in the log (once: its resolved path is its key)
     statuses = {row[1] for row in stored["log"]}
     assert statuses == {"ingested", "duplicate", "failed"}  # the corpus exercises each
     assert any(row[2] for row in stored["articles"])  # and reposts
@@ -201,7 +201,8 @@ def test_a_task_that_fails_for_good_fails_only_its_file(local_cluster: Any, work
     small = [f"{CORPUS}/small"]
     summary = _ingest(url, small, runner=partial(results, local_cluster, task=refuses_poison))
     assert [(f.file, f.reason) for f in summary.failures] == [
-        (f"{CORPUS}/small/{POISON}", "extraction task failed on the cluster: RuntimeError: this worker cannot read it")]
+        (str((workdir / CORPUS / "small" / POISON).resolve()),
+         "extraction task failed on the cluster: RuntimeError: this worker cannot read it")]
     assert summary.counts["ingested"] == SMALL - 1  # the files that shared its task are stored
     again = _ingest(url, small, runner=partial(results, local_cluster))  # a failed file is read again
     assert again.counts["ingested"] == 1 and again.counts["unchanged"] == SMALL - 1 and not again.failures
