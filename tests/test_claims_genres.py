@@ -90,6 +90,10 @@ CASES = [
     # An age threshold between the classifier and its noun only defines the group.
     ("为全县1.2万名80周岁以上老人发放高龄津贴。", "1.2万名", "老人", None),
     ("标准为每人每月100元至300元不等。", "100元至300元", "标准每人", "每月"),
+    # Adverbs between the indicator and its figure are no part of it.
+    ("力争到2025年实现村集体经济收入全部超过20万元。", "超过20万元", "村集体经济收入", "2025年"),
+    ("全县贫困发生率基本降至0.5%。", "0.5%", "贫困发生率", None),
+    ("稳定就业岗位1200个。", "1200个", "稳定就业岗位", None),
     # A ratio of a base takes the base, not what the money is spent on.
     ("按照不低于上年度职工工资总额1%的比例安排党建工作经费。", "1%", "上年度职工工资总额", None),
 ]
