@@ -17,10 +17,12 @@ import regex
 from .claim_words import phrases
 from .numbers import CHINESE_NUMERAL_CHARS
 from .quantities import find_quantities
-from .records import Metric, Quantity
+from .records import Metric, Quantity, replace_metric
 from .segment import sentences
 
 _MAX_SUBJECT = 16  # characters; a longer phrase is cut to its last words
+_RUN_BREAK = ",;:!?，。；：！？\n"  # 分别 governs the figures after it up to one of these
+_LIST_JOINS = ("和", "与", "及", "、")  # between the figures of a 分别 run
 _CLAUSE_BREAK = ",;:!?，。；：！？、\n\t "  # a space or tab between words parts cells of a table
 _LABEL_MARKS = ":："
 _COMPARED = "比较与同"  # 比上年: what follows is the base of a comparison
@@ -306,6 +308,8 @@ def extract_metrics(text: str) -> list[Metric]:
         earlier: list[tuple[str, str]] = []  # (unit, what it counted) of the sentence's figures
         previous_end = -1
         periods = None  # read when the sentence has a figure
+        changes: list[str | None] = []  # the change word of each figure's claim
+        first = len(metrics)
         while qi < len(quantities) and quantities[qi].start < s_end:
             q = quantities[qi]
             qi += 1
@@ -315,6 +319,7 @@ def extract_metrics(text: str) -> list[Metric]:
                 periods = _periods(text, s_start, s_end)
             c = claim(text, q, periods, s_end, floor)
             subject, name = _resolve(c, q.unit, earlier, q.start == previous_end)
+            changes.append(c.change)
             earlier.append((q.unit, name))
             previous_end = q.end
             floor = c.end
@@ -334,4 +339,37 @@ def extract_metrics(text: str) -> list[Metric]:
                     sentence_start=s_start,
                 )
             )
+        if len(metrics) - first > 2 and "分别" in text[s_start:s_end]:
+            metrics[first:] = _respectively(text, metrics[first:], [n for _, n in earlier], changes)
     return metrics
+
+
+def _joins(gap: str) -> bool:
+    """Whether gap links two figures of one 分别 run: 和, 、 (and a change word: 下降4.1%、增长2.3%)."""
+    return gap[:1] in _LIST_JOINS and (len(gap) == 1 or gap[1:] in phrases().change_verbs)
+
+
+def _respectively(text: str, metrics: list[Metric], names: list[str], changes: list[str | None]) -> list[Metric]:
+    """分别增长23.5%和18.2%: a run of figures after 分别 takes, in order, what the figures before
+    it in the sentence counted (接待游客12.8万人次,实现旅游综合收入6500万元,同比分别增长…)."""
+    out = list(metrics)
+    i = 1
+    while i < len(metrics):
+        lead = text[metrics[i - 1].char_end : metrics[i].char_start]
+        at = lead.rfind("分别")
+        clause = lead[: max(at, 0)]
+        own = clause[max(clause.rfind(c) for c in _RUN_BREAK) + 1 :]  # what the clause says before 分别
+        if at < 0 or any(c in _RUN_BREAK for c in lead[at:]) or phrases().comparison_end.pattern.sub("", own) not in ("", "均"):
+            i += 1  # no 分别 here, or the clause names its own subjects (其中A和B分别为…)
+            continue
+        end = i + 1
+        while end < len(metrics) and _joins(text[metrics[end - 1].char_end : metrics[end].char_start]):
+            end += 1
+        k = end - i
+        if 2 <= k <= i:
+            for j in range(k):
+                name = names[i - k + j]
+                change = changes[i + j] or changes[i]  # 分别增长23.5%和18.2%: one change word for all
+                out[i + j] = replace_metric(metrics[i + j], subject=name + change if change else name)
+        i = end
+    return out

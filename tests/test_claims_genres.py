@@ -90,6 +90,13 @@ CASES = [
     # An age threshold between the classifier and its noun only defines the group.
     ("为全县1.2万名80周岁以上老人发放高龄津贴。", "1.2万名", "老人", None),
     ("标准为每人每月100元至300元不等。", "100元至300元", "标准每人", "每月"),
+    # 分别: a run of figures takes, in order, what the figures before it counted.
+    ("全镇接待游客12.8万人次,实现旅游收入6500万元,同比分别增长23.5%和18.2%。", "23.5%", "游客增长", None),
+    ("全镇接待游客12.8万人次,实现旅游收入6500万元,同比分别增长23.5%和18.2%。", "18.2%", "旅游收入增长", None),
+    ("出栏生猪3.2万头、肉牛1200头,分别下降4.1%、增长2.3%。", "4.1%", "出栏生猪下降", None),
+    ("出栏生猪3.2万头、肉牛1200头,分别下降4.1%、增长2.3%。", "2.3%", "肉牛增长", None),
+    # … unless the clause names its own.
+    ("完成投资5亿元,新增就业200人,其中工业和农业分别为3亿元和2亿元。", "3亿元", "工业和农业", None),
     # Adverbs between the indicator and its figure are no part of it.
     ("力争到2025年实现村集体经济收入全部超过20万元。", "超过20万元", "村集体经济收入", "2025年"),
     ("全县贫困发生率基本降至0.5%。", "0.5%", "贫困发生率", None),
