@@ -1,7 +1,8 @@
-"""A database of the seeds, ingested once per test module, and a fingerprint of a directory to
-prove that a command changed nothing in it."""
+"""A database of the seeds, ingested once per test module, its rows read directly, and a fingerprint
+of a directory to prove that a command changed nothing in it."""
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import shutil
 import sqlite3
@@ -20,6 +21,12 @@ def fingerprint(folder: Path) -> dict[str, str]:
     a read-only connection to a WAL database may create them (empty of data) and cannot remove them."""
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())
             if p.is_file() and not p.name.endswith(("-shm", "-wal"))}
+
+
+def db_rows(path: Path, sql: str, params: tuple = ()) -> list[tuple]:  # type: ignore[type-arg]
+    """The rows of one query on a SQLite file, read directly (what a command's output is checked against)."""
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        return conn.execute(sql, params).fetchall()
 
 
 def settle(path: Path) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,7 @@ from typer.testing import CliRunner
 from extractor.cli import app
 from extractor.query import QueryError, single_statement
 
-from .seeded import fingerprint, seeded, seeded_copy  # noqa: F401  (fixtures)
+from .seeded import db_rows, fingerprint, seeded, seeded_copy  # noqa: F401  (fixtures)
 
 runner = CliRunner()
 
@@ -24,20 +23,13 @@ def query(path: Path, sql: str, *options: str):  # type: ignore[no-untyped-def]
     return runner.invoke(app, ["query", sql, "--db", f"sqlite:///{path}", *options])
 
 
-def direct(path: Path, sql: str) -> list[tuple]:
-    with sqlite3.connect(path) as conn:
-        rows = conn.execute(sql).fetchall()
-    conn.close()
-    return rows
-
-
 def test_csv_rows_are_the_database_rows(seeded: Path) -> None:
     sql = "SELECT unit_class, COUNT(*) AS n FROM metric_facts GROUP BY unit_class ORDER BY unit_class"
     result = query(seeded, sql, "--format", "csv")
     assert result.exit_code == 0, result.output
     rows = list(csv.reader(io.StringIO(result.stdout)))
     assert rows[0] == ["unit_class", "n"]
-    assert [(c, int(n)) for c, n in rows[1:]] == direct(seeded, sql)
+    assert [(c, int(n)) for c, n in rows[1:]] == db_rows(seeded, sql)
     assert len(rows) > 3
 
 
@@ -46,7 +38,7 @@ def test_json_is_one_object_a_row(seeded: Path) -> None:
     result = query(seeded, sql, "--format", "json")
     assert result.exit_code == 0, result.output
     records = json.loads(result.stdout)
-    assert [tuple(r.values()) for r in records] == [(i, int(v) if v.is_integer() else v, s, c) for i, v, s, c in direct(seeded, sql)]
+    assert [tuple(r.values()) for r in records] == [(i, int(v) if v.is_integer() else v, s, c) for i, v, s, c in db_rows(seeded, sql)]
     assert all(isinstance(r["locality_code"], str) for r in records if r["locality_code"] is not None)
 
 

@@ -24,6 +24,7 @@ from extractor.cli import app
 from extractor.serve import QUERIES, ServeError, metadata, sqlite_path, unmerged_writes
 
 from .conftest import ROOT, missing
+from .seeded import db_rows
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
 runner = CliRunner()
@@ -68,11 +69,6 @@ def server(seeds_db: Path) -> Iterator[str]:
 def get_json(url: str) -> dict:  # type: ignore[type-arg]
     with urllib.request.urlopen(url, timeout=10) as response:
         return json.load(response)
-
-
-def sql(db: Path, query: str, params: tuple = ()) -> list[tuple]:  # type: ignore[type-arg]
-    with sqlite3.connect(db) as conn:
-        return conn.execute(query, params).fetchall()
 
 
 @pytest.fixture(scope="module")
@@ -129,7 +125,7 @@ def test_browser_applies_a_facet_and_shows_the_rows_in_the_database(server: str,
                                                                     chromium: list[str]) -> None:
     table = f"{server}/{seeds_db.stem}/metric_facts"
     html = dump_dom(chromium, table)
-    assert re.search(r"<h3>\s*(\d+) rows", html)[1] == str(sql(seeds_db, "SELECT COUNT(*) FROM metric_facts")[0][0])
+    assert re.search(r"<h3>\s*(\d+) rows", html)[1] == str(db_rows(seeds_db, "SELECT COUNT(*) FROM metric_facts")[0][0])
     first = Page(html)
     # Apply a facet as a reader would: follow the link the unit_class facet shows for people, then
     # the province facet's link for 湖南省.
@@ -137,7 +133,7 @@ def test_browser_applies_a_facet_and_shows_the_rows_in_the_database(server: str,
     hunan = next(link for link in Page(dump_dom(chromium, people)).links
                  if link.endswith("locality_path__startswith=" + quote("湖南省")))
     shown = Page(dump_dom(chromium, hunan)).table_rows
-    expected = sql(seeds_db, "SELECT metric_id, value, unit, subject, locality_path FROM metric_facts "
+    expected = db_rows(seeds_db, "SELECT metric_id, value, unit, subject, locality_path FROM metric_facts "
                              "WHERE unit_class = 'people' AND locality_path LIKE '湖南省/%' ORDER BY metric_id")
     assert len(expected) >= 5
     assert [(int(r["metric_id"]), float(r["value"]), r["unit"], r["subject"], r["locality_path"]) for r in shown] == expected
@@ -158,10 +154,10 @@ def test_province_and_year_facets_count_as_sql_does(server: str, seeds_db: Path,
     page = get_json(f"{server}/{seeds_db.stem}/metric_facts.json?unit_class=people")
     shown = {r["value"]: r["count"] for r in page["facet_results"][column]["results"]}
     assert page["facet_results"][column]["type"] == facet
-    assert shown == dict(sql(seeds_db, f"SELECT {part}, COUNT(*) FROM metric_facts WHERE unit_class = 'people' GROUP BY 1"))
+    assert shown == dict(db_rows(seeds_db, f"SELECT {part}, COUNT(*) FROM metric_facts WHERE unit_class = 'people' GROUP BY 1"))
     value = min(shown)
     filtered = get_json(f"{server}/{seeds_db.stem}/metric_facts.json?{column}__startswith={quote(value)}")
-    assert filtered["filtered_table_rows_count"] == sql(seeds_db, f"SELECT COUNT(*) FROM metric_facts WHERE {part} = ?", (value,))[0][0]
+    assert filtered["filtered_table_rows_count"] == db_rows(seeds_db, f"SELECT COUNT(*) FROM metric_facts WHERE {part} = ?", (value,))[0][0]
     assert [r["selected"] for r in filtered["facet_results"][column]["results"] if r["value"] == value] == [True]
 
 
@@ -183,11 +179,11 @@ def test_views_are_labelled_and_internals_hidden(server: str, seeds_db: Path) ->
 def test_canned_queries(server: str, seeds_db: Path, query: str, params: dict[str, str], expected_sql: str) -> None:
     args = "&".join(f"{k}={quote(v)}" for k, v in params.items())
     rows = get_json(f"{server}/{seeds_db.stem}/{query}.json?_shape=array&{args}")
-    assert sorted(r["metric_id"] for r in rows) == sorted(r[0] for r in sql(seeds_db, expected_sql))
+    assert sorted(r["metric_id"] for r in rows) == sorted(r[0] for r in db_rows(seeds_db, expected_sql))
 
 
 def test_claim_with_its_sentence_shows_the_span_in_context(server: str, seeds_db: Path) -> None:
-    metric_id, span, sentence = sql(seeds_db, "SELECT metric_id, span_text, sentence FROM metric_facts "
+    metric_id, span, sentence = db_rows(seeds_db, "SELECT metric_id, span_text, sentence FROM metric_facts "
                                               "WHERE span_text = '25000多人'")[0]
     row, = get_json(f"{server}/{seeds_db.stem}/claim_with_its_sentence.json?_shape=array&metric_id={metric_id}")
     assert row["sentence"] == sentence and span in row["context"] and span in row["sentence"]
@@ -195,7 +191,7 @@ def test_claim_with_its_sentence_shows_the_span_in_context(server: str, seeds_db
 
 def test_programme_across_the_corpus(server: str, seeds_db: Path) -> None:
     rows = get_json(f"{server}/{seeds_db.stem}/programme_across_the_corpus.json?_shape=array&programme={quote('我为群众办实事')}")
-    summary = sql(seeds_db, "SELECT articles, first_published, last_published FROM initiative_summary WHERE name = '我为群众办实事'")
+    summary = db_rows(seeds_db, "SELECT articles, first_published, last_published FROM initiative_summary WHERE name = '我为群众办实事'")
     articles, first, last = summary[0]
     assert len(rows) == articles >= 2
     assert (rows[0]["published"], rows[-1]["published"]) == (first, last)

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from extractor.cli import app
 
-from .seeded import seeded, seeded_copy  # noqa: F401  (fixtures)
+from .seeded import db_rows, seeded, seeded_copy  # noqa: F401  (fixtures)
 
 runner = CliRunner()
 
@@ -20,28 +20,21 @@ def stats(path: Path) -> dict:
     return json.loads(result.stdout)
 
 
-def sql(path: Path, query: str) -> list[tuple]:
-    with sqlite3.connect(path) as conn:
-        rows = conn.execute(query).fetchall()
-    conn.close()
-    return rows
-
-
 def test_numbers_are_the_database_counts(seeded: Path) -> None:
     s = stats(seeded)
-    assert s["articles"] == sql(seeded, "SELECT COUNT(*) FROM articles")[0][0] == 5
-    assert s["claims"] == sql(seeded, "SELECT COUNT(*) FROM metric_facts")[0][0]
-    assert s["mentions"] == sql(seeded, "SELECT COUNT(*) FROM metrics")[0][0]
-    assert s["by_unit_class"] == dict(sql(seeded, "SELECT unit_class, COUNT(*) FROM metric_facts GROUP BY 1"))
-    assert s["by_qualifier"] == dict(sql(seeded, "SELECT qualifier, COUNT(*) FROM metric_facts GROUP BY 1"))
-    assert s["by_year"] == dict(sql(seeded, "SELECT substr(published, 1, 4), COUNT(*) FROM metric_facts GROUP BY 1"))
+    assert s["articles"] == db_rows(seeded, "SELECT COUNT(*) FROM articles")[0][0] == 5
+    assert s["claims"] == db_rows(seeded, "SELECT COUNT(*) FROM metric_facts")[0][0]
+    assert s["mentions"] == db_rows(seeded, "SELECT COUNT(*) FROM metrics")[0][0]
+    assert s["by_unit_class"] == dict(db_rows(seeded, "SELECT unit_class, COUNT(*) FROM metric_facts GROUP BY 1"))
+    assert s["by_qualifier"] == dict(db_rows(seeded, "SELECT qualifier, COUNT(*) FROM metric_facts GROUP BY 1"))
+    assert s["by_year"] == dict(db_rows(seeded, "SELECT substr(published, 1, 4), COUNT(*) FROM metric_facts GROUP BY 1"))
     assert list(s["by_unit_class"].values()) == sorted(s["by_unit_class"].values(), reverse=True)
-    subjects = dict(sql(seeded, "SELECT subject, COUNT(*) FROM metric_facts WHERE subject IS NOT NULL GROUP BY 1"))
+    subjects = dict(db_rows(seeded, "SELECT subject, COUNT(*) FROM metric_facts WHERE subject IS NOT NULL GROUP BY 1"))
     assert all(subjects[k] == v for k, v in s["top_subjects"].items()) and len(s["top_subjects"]) == 10
     assert max(subjects.values()) == next(iter(s["top_subjects"].values()))
-    places = dict(sql(seeded, "SELECT locality_path, COUNT(*) FROM metric_facts GROUP BY 1"))
+    places = dict(db_rows(seeded, "SELECT locality_path, COUNT(*) FROM metric_facts GROUP BY 1"))
     assert s["top_places"] == {k: v for k, v in places.items() if k}
-    programmes = dict(sql(seeded, "SELECT name, articles FROM initiative_summary"))
+    programmes = dict(db_rows(seeded, "SELECT name, articles FROM initiative_summary"))
     assert all(programmes[k] == v for k, v in s["top_programmes"].items())
     assert (s["without_title"], s["without_date"], s["without_place"], s["reposts"]) == (0, 0, 0, 0)
 
@@ -53,7 +46,7 @@ def test_articles_lacking_a_title_date_or_place(seeded_copy: Path) -> None:
     conn.close()
     s = stats(seeded_copy)
     assert (s["without_title"], s["without_date"], s["without_place"]) == (1, 2, 2)
-    undated = sql(seeded_copy, "SELECT COUNT(*) FROM metric_facts WHERE published IS NULL")[0][0]
+    undated = db_rows(seeded_copy, "SELECT COUNT(*) FROM metric_facts WHERE published IS NULL")[0][0]
     assert s["by_year"]["no date"] == undated > 0
 
 
