@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Iterator, NoReturn
 import typer
 
 if TYPE_CHECKING:
+    from .ingest import Summary
     from .records import Item
 
 app = typer.Typer(
@@ -153,6 +154,17 @@ def _cluster(address: str | None, workers: int | None,
         yield partial(results, client, lexicons=lexicons or {})
 
 
+_NO_INPUTS = "no input files found (looked for .txt, .html, .htm, .jsonl and their .gz)"
+
+
+def _list_problems(summary: Summary) -> None:
+    """The inputs that failed, and the stored ones worth a look (a body that is a small part of its page)."""
+    for f in summary.failures:
+        _err(f"failed: {f.file}: {f.reason}")
+    for f in summary.notes:
+        _err(f"check: {f.file}: {f.reason}")
+
+
 @app.command("ingest")
 def ingest_cmd(
     paths: Annotated[list[str], typer.Argument(help="Files and folders (searched recursively for articles).")],
@@ -187,10 +199,7 @@ def ingest_cmd(
     _err(f"new metrics: {summary.new_metrics}")
     _err(f"database {resolve_url(db)}: articles {t['articles']}, metrics {t['metrics']}, "
          f"initiatives {t['initiatives']}, localities {t['localities']}")
-    for f in summary.failures:
-        _err(f"failed: {f.file}: {f.reason}")
-    for f in summary.notes:
-        _err(f"check: {f.file}: {f.reason}")
+    _list_problems(summary)
     if summary.skipped:
         kinds = Counter(why.removeprefix("unsupported file type ") for _, why in summary.skipped)
         files = "file" if len(summary.skipped) == 1 else "files"
@@ -202,7 +211,7 @@ def ingest_cmd(
     if summary.seen and not summary.changed:
         _err("nothing new: the database is unchanged")
     if summary.seen == 0 and not part:
-        _err("error: no input files found (looked for .txt, .html, .htm, .jsonl and their .gz)")
+        _err(f"error: {_NO_INPUTS}")
         raise typer.Exit(1)
     if summary.seen and summary.seen == len(summary.failures):
         raise typer.Exit(1)
@@ -310,10 +319,9 @@ def eval_cmd(
             if summary.interrupted:
                 _err("interrupted: nothing scored")
                 raise typer.Exit(INTERRUPTED)
-            for f in summary.failures:
-                _err(f"failed: {f.file}: {f.reason}")
+            _list_problems(summary)
             if summary.seen == 0:
-                _err("error: no input files found (looked for .txt, .html, .htm, .jsonl and their .gz)")
+                _err(f"error: {_NO_INPUTS}")
                 raise typer.Exit(1)
         evaluation = evaluate_database(engine, gold_docs, with_sentences=errors)
         engine.dispose()
