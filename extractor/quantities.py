@@ -24,13 +24,14 @@ _CLAUSE_BREAKS = ",;:!?，。；：！？、\n"
 _LAST_BREAK = regex.compile(f"[{regex.escape(_CLAUSE_BREAKS)}]", regex.REVERSE)
 _RANGE_MARKS = "-—–~～至"  # not 到: 由5万元到100万元 is a change, not a range
 _REACH_WINDOW = 12  # how far back a comparative may stand from its number (不低于上年度职工工资总额1%)
+# Every figure's numeral starts with one of these (百 of 百分之, the minus of -1.6%).
+_NUMERAL_START = regex.compile(rf"[\d{regex.escape(CHINESE_NUMERAL_CHARS)}\-−]")
 
 
 class _Groups(NamedTuple):
     """The figure pattern's groups in their order, read once per match: regex looks a group up by name
     slowly (m["unit"] costs five times m.groups()[12]), and a match's groups are read a dozen times.
     One of these holds the groups' texts (None when absent), another their (start, end) spans."""
-    pre: Any
     low: Any
     cnlow: Any
     dash: Any
@@ -49,7 +50,9 @@ class _Groups(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class _Rules:
-    pattern: regex.Pattern[str]
+    pattern: regex.Pattern[str]  # a figure from its numeral on; the qualifier word before it is looked up
+    before: frozenset[str]  # qualifier words standing right before a numeral (约, 超过)
+    before_lengths: tuple[int, ...]  # their lengths, longest first
     unit_class: dict[str, str]
     arabic_only: frozenset[str]
     qualifier_of: dict[tuple[str, str], str]  # (position, word) → qualifier
@@ -101,9 +104,13 @@ def rules() -> _Rules:
         return lexicon.alternation([w for (p, w) in qualifier_of if p == position])
 
     cn = regex.escape(CHINESE_NUMERAL_CHARS)
+    before = frozenset(w for (p, w) in qualifier_of if p == "before")
+    if bad := sorted(w for w in before if _NUMERAL_START.search(w)):
+        # A word before the figure is found by looking back from the numeral (find_quantities), which
+        # is exact only when no such word holds a character a numeral may start with.
+        raise ValueError(f"qualifiers: a 'before' word may not hold a numeral or minus sign: {bad}")
     pattern = regex.compile(
         rf"""
-        (?P<pre>{words("before")})?                       # 约, 超过, 不少于 …
         (?:(?P<low>\d+(?:\.\d+)?|(?P<cnlow>[{cn}]+))\s?(?P<dash>(?(cnlow)[至到~～—]|[-—–~～至到])))?  # 2—3个, 三至五名
         (?:
             百分之(?P<pct>\d+(?:\.\d+)?|[{cn}点]+)          # 百分之十五
@@ -124,6 +131,8 @@ def rules() -> _Rules:
     assert tuple(pattern.groupindex) == _Groups._fields  # _Groups reads the groups by position
     return _Rules(
         pattern=pattern,
+        before=before,
+        before_lengths=tuple(sorted({len(w) for w in before}, reverse=True)),
         unit_class=unit_class,
         arabic_only=frozenset(arabic_only),
         qualifier_of=qualifier_of,
@@ -208,6 +217,16 @@ def _qualifier(g: _Groups, start: int, text: str, num: Numeral, r: _Rules, pre: 
     return r.qualifier_of[("reach", reach.group())] if reach else None
 
 
+def _before_word(text: str, start: int, floor: int, r: _Rules) -> str | None:
+    """The qualifier word ending where a numeral starts (约8万元, 不少于3次), not reaching back over
+    `floor` (the figure before); the longest one, as an alternation of them before the numeral finds.
+    Looked up here, not in the pattern: an optional word leading it made the pattern try every character."""
+    for n in r.before_lengths:
+        if start - n >= floor and (word := text[start - n : start]) in r.before:
+            return word
+    return None
+
+
 def _is_code(digits: str) -> bool:
     """0751, 440781199001011234: a leading zero or a very long run marks a phone, postal or ID number."""
     return (len(digits) > 1 and digits[0] == "0" and digits[1] != ".") or len(digits) >= rules().code_min_digits
@@ -288,17 +307,22 @@ def find_quantities(text: str) -> list[Quantity]:
     spans = _Quoted(Covered((s, e) for s, e, o in slogans if o in "《〈"), Covered((s, e) for s, e, _ in slogans))
     idioms = Covered(i.span() for i in r.idioms.finditer(text))
     found: list[Quantity] = []
+    previous_end = 0
     for m in r.pattern.finditer(text):
         g, at, (start, end) = _Groups._make(m.groups()), _Groups._make(m.regs[1:]), m.span()
+        pre = _before_word(text, start, previous_end, r)
+        previous_end = end
         if _excluded(g, at, end, text, spans, r) or idioms.covers(at.unit[0]):
             continue
         num = _numeral(g)
         if num is None:
             continue
-        pre = g.pre
-        if pre and text[max(0, start - 2) : start + len(pre)].endswith(r.not_qualifier):
-            start, pre = start + len(pre), None  # 最近3次: 近 belongs to 最近, it is not "about"
-        qualifier = _qualifier(g, m.start(), text, num, r, pre)
+        begin = start - len(pre) if pre else start  # where the figure's words begin
+        if pre and text[max(0, begin - 2) : start].endswith(r.not_qualifier):
+            pre = None  # 最近3次: 近 belongs to 最近, it is not "about"
+        else:
+            start = begin
+        qualifier = _qualifier(g, begin, text, num, r, pre)
         unit = g.unit or "%"
         ends = [(num.value, qualifier or "exact")]
         if g.low and (low := _range_low(g)) is not None:
