@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex
 
+from . import lexicon
 from .claim_words import phrases
 from .numbers import CHINESE_NUMERAL_CHARS
 from .quantities import find_quantities
@@ -141,6 +143,13 @@ def _verbs(text: str) -> list[regex.Match[str]]:
     return [m for m in phrases().verb.finditer(text) if m["verb"]]
 
 
+@lexicon.depends
+@lru_cache(maxsize=8192)  # clauses recur (推选, 其中有)
+def _last_verb(clause: str) -> str | None:
+    verbs = _verbs(clause)
+    return verbs[-1].group() if verbs else None
+
+
 def _split_verb(chunk: str, clause: str) -> tuple[str, str | None]:
     """(object, verb) of a clause ending before a figure: 惠及群众 → (群众, 惠及).
 
@@ -229,9 +238,18 @@ class _Claim:
 
 def _preceding_claim(text: str, floor: int, pos: int, end: int, period: str | None) -> _Claim:
     """The claim read backwards from a figure within its clause (or the label before a colon)."""
-    ph = phrases()
     # 增长-1.6%: a minus the figure did not take is no word of the subject.
-    clause = chunk = _clause_before(text, floor, pos).strip().rstrip("-−") or _label(text, floor, pos)
+    clause = _clause_before(text, floor, pos).strip().rstrip("-−") or _label(text, floor, pos)
+    subject, predicate, change, headless = _read_back(clause)
+    return _Claim(subject, predicate, period, end, change, headless)
+
+
+@lexicon.depends
+@lru_cache(maxsize=8192)  # the same clauses stand before figures again and again (同比增长, 其中有)
+def _read_back(clause: str) -> tuple[str | None, str | None, str | None, bool]:
+    """(subject, predicate, change word, headless) of the clause before a figure."""
+    ph = phrases()
+    chunk = clause
     share = None
     for share in ph.share.finditer(chunk):
         pass
@@ -245,7 +263,7 @@ def _preceding_claim(text: str, floor: int, pos: int, end: int, period: str | No
         subject = subject.rsplit("的", 1)[1]  # 表现优秀的基层党员: the head after the modifier
     subject = _balanced(subject[-_MAX_SUBJECT:])
     predicate = peeled.change or verb or peeled.reached or peeled.link or (share.group() if share else None)
-    return _Claim(subject or None, predicate, period, end, peeled.change, peeled.headless)
+    return subject or None, predicate, peeled.change, peeled.headless
 
 
 def _periods(text: str, start: int, end: int) -> list[regex.Match[str]]:
@@ -270,8 +288,7 @@ def claim(text: str, q: Quantity, periods: list[regex.Match[str]], sent_end: int
         following, end = _following_phrase(text, lead.end() if lead else title.end(), sent_end, False)
     if following:
         # 推选29名机关党员干部: the verb is the last one before the figure.
-        verbs = _verbs(_clause_before(text, floor, q.start))
-        return _Claim(following, verbs[-1].group() if verbs else None, period, end)
+        return _Claim(following, _last_verb(_clause_before(text, floor, q.start)), period, end)
     return _preceding_claim(text, floor, q.start, q.end, period)
 
 

@@ -32,6 +32,7 @@ def multiplier(chars: str) -> int:
     return prod(MULTIPLIERS[c] for c in chars) if chars else 1
 
 
+@lru_cache(maxsize=8192)  # Decimal arithmetic costs microseconds a figure; digit strings recur
 def scaled(digits: str | float, mult: str = "") -> float:
     """The value of written digits times multiplier characters, in decimal arithmetic.
 
