@@ -36,6 +36,20 @@ class Words:
         return self._then.end(text, pos) if self._then else -1
 
 
+class Chars(dict[str, bool]):
+    """Whether a character (or "" past the text's end) is in a character class: a dict lookup, the
+    class's regex asked once per distinct character (a regex call costs more than the lookup, and
+    claims ask for every character of every phrase they read)."""
+
+    def __init__(self, pattern: str) -> None:
+        super().__init__()
+        self._class = regex.compile(pattern)
+
+    def __missing__(self, ch: str) -> bool:
+        self[ch] = found = self._class.match(ch) is not None
+        return found
+
+
 class Ending:
     """A pattern that must end where the text ends ($), found as its own search finds it, but searched
     for only once a copy read from the end (regex.REVERSE) says it is there: a forward search tries

@@ -10,13 +10,14 @@ counts what the figure before it counted. The word lists are in claim_words.py.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
 import regex
 
 from . import lexicon
-from .claim_words import phrases
+from .claim_words import Chars, phrases
 from .numbers import CHINESE_NUMERAL_CHARS
 from .quantities import find_quantities
 from .records import Metric, Quantity, replace_metric
@@ -28,9 +29,9 @@ _LIST_JOINS = ("和", "与", "及", "、")  # between the figures of a 分别 ru
 _CLAUSE_BREAK = ",;:!?，。；：！？、\n\t "  # a space or tab between words parts cells of a table
 _LABEL_MARKS = ":："
 _COMPARED = "比较与同"  # 比上年: what follows is the base of a comparison
-_NP_CHARS = regex.compile(r"[\p{Han}A-Za-z()“”‘’·]")
-_PHRASE_START = regex.compile(r"[\p{Han}“]")
-_FIGURE_START = regex.compile(rf"[\d{CHINESE_NUMERAL_CHARS}]")
+_NP_CHARS = Chars(r"[\p{Han}A-Za-z()“”‘’·]")
+_PHRASE_START = Chars(r"[\p{Han}“]")
+_FIGURE_START = Chars(rf"[\d{CHINESE_NUMERAL_CHARS}]")
 _OF_WINDOW = 8  # 1个已建成的党建示范点: a 的 this close after the figure introduces the noun
 
 
@@ -52,10 +53,10 @@ def _following_phrase(text: str, pos: int, end: int, classifier: bool) -> tuple[
         if of < 0 or any(c in _CLAUSE_BREAK or c.isdigit() for c in text[pos:of]):
             return "", pos
         pos = of + 1
-    if pos >= end or not _PHRASE_START.match(text[pos]):
+    if pos >= end or not _PHRASE_START[text[pos]]:
         return "", pos
     stop = -1 if ph.noun.end(text, pos) >= 0 else (ph.function_word if classifier else ph.stop_after).end(text, pos)
-    if stop >= 0 and _FIGURE_START.match(text, stop):
+    if stop >= 0 and _FIGURE_START[text[stop : stop + 1]]:
         return "", pos  # 超过5万元的达到297个: a verb of the next figure, not a noun
     out = opened = pos
     depth = 0
@@ -76,7 +77,7 @@ def _following_phrase(text: str, pos: int, end: int, classifier: bool) -> tuple[
             depth -= 1
             if depth < 0:
                 break
-        elif depth == 0 and (not _NP_CHARS.match(ch) or (out > pos and _ends_phrase(text, out))):
+        elif depth == 0 and (not _NP_CHARS[ch] or (out > pos and _ends_phrase(text, out))):
             break
         elif depth > 0 and ch in "\n。;":
             break
@@ -99,7 +100,7 @@ def _ends_phrase(text: str, pos: int) -> bool:
     stop = ph.stop_after.end(text, pos)
     if stop < 0:
         # 乡村干部掌握了: an aspect particle two characters on marks a verb here.
-        return text.startswith(("了", "着"), pos + 2) and _NP_CHARS.match(text[pos + 1]) is not None
+        return text.startswith(("了", "着"), pos + 2) and _NP_CHARS[text[pos + 1 : pos + 2]]
     return not ph.compound_head.match(text, stop)  # 攻坚走访队伍: the verb modifies a noun
 
 
@@ -266,22 +267,33 @@ def _read_back(clause: str) -> tuple[str | None, str | None, str | None, bool]:
     return subject or None, predicate, peeled.change, peeled.headless
 
 
-def _periods(text: str, start: int, end: int) -> list[regex.Match[str]]:
-    """The time phrases of a sentence, read once for all its figures."""
-    return [m for m in phrases().period.finditer(text, start, end)
-            if m.start() == 0 or text[m.start() - 1] not in _COMPARED]  # 比上年: a comparison base, not a time scope
+class _Periods:
+    """The time phrases of a sentence, read from its start only as far as its figures need (the text
+    after its last figure is never scanned), for all its figures at once."""
+
+    def __init__(self, text: str, start: int, end: int) -> None:
+        self._text = text
+        self._found: Iterator[regex.Match[str]] | None = phrases().period.finditer(text, start, end)
+        self._ends: list[int] = []
+        self._words: list[str] = []
+
+    def before(self, pos: int) -> str | None:
+        """The nearest time phrase ending at or before pos."""
+        while self._found is not None and (not self._ends or self._ends[-1] <= pos):
+            m = next(self._found, None)
+            if m is None:
+                self._found = None
+            elif m.start() == 0 or self._text[m.start() - 1] not in _COMPARED:  # 比上年: a comparison base
+                self._ends.append(m.end())
+                self._words.append(m.group())
+        i = bisect.bisect_right(self._ends, pos)
+        return self._words[i - 1] if i else None
 
 
-def _period(periods: list[regex.Match[str]], pos: int) -> str | None:
-    """The nearest time phrase ending before pos."""
-    i = bisect.bisect_right(periods, pos, key=regex.Match.end)
-    return periods[i - 1].group() if i else None
-
-
-def claim(text: str, q: Quantity, periods: list[regex.Match[str]], sent_end: int, floor: int) -> _Claim:
+def claim(text: str, q: Quantity, periods: _Periods, sent_end: int, floor: int) -> _Claim:
     """Subject, predicate and period of one quantity in its sentence."""
     ph = phrases()
-    period = _period(periods, q.start)
+    period = periods.before(q.start)
     following, end = _following_phrase(text, q.end, sent_end, q.unit in ph.classifiers)
     if not following and q.unit in ph.self_counting and (title := ph.title_verbs.match(text, q.end)):
         lead = ph.strip_before.match(text, title.end())  # 2人入选全省优秀党员
@@ -333,7 +345,7 @@ def extract_metrics(text: str) -> list[Metric]:
             if q.start < s_start:
                 continue
             if periods is None:
-                periods = _periods(text, s_start, s_end)
+                periods = _Periods(text, s_start, s_end)
             c = claim(text, q, periods, s_end, floor)
             subject, name = _resolve(c, q.unit, earlier, q.start == previous_end)
             changes.append(c.change)
