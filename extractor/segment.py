@@ -16,10 +16,13 @@ def sentences(text: str) -> list[tuple[int, int]]:
     """(start, end) of each non-empty sentence in text, in order; end is exclusive."""
     spans = []
     for m in _SENTENCE.finditer(text):
-        sentence = m.group()
-        if kept := sentence.strip():  # str.strip drops what str.isspace calls space
-            start = m.start() + len(sentence) - len(sentence.lstrip())
-            spans.append((start, start + len(kept)))
+        start, end = m.start(), m.end()
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            spans.append((start, end))
     return spans
 
 
