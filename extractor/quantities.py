@@ -53,6 +53,7 @@ class _Rules:
     pattern: regex.Pattern[str]  # a figure from its numeral on; the qualifier word before it is looked up
     before: frozenset[str]  # qualifier words standing right before a numeral (约, 超过)
     before_lengths: tuple[int, ...]  # their lengths, longest first
+    before_last: frozenset[str]  # their last characters: most numerals follow none, and skip the lookup
     unit_class: dict[str, str]
     arabic_only: frozenset[str]
     qualifier_of: dict[tuple[str, str], str]  # (position, word) → qualifier
@@ -64,6 +65,7 @@ class _Rules:
     idioms: regex.Pattern[str]
     needs_before: dict[str, tuple[str, ...]]  # unit → words one of which its clause must hold
     code_before: regex.Pattern[str]  # 电话:, 邮编: right before digits
+    code_last: frozenset[str]  # what code_before's match can end in, but spaces: searched only after one
     code_min_digits: int
     honour_verbs: tuple[str, ...]
     implied: regex.Pattern[str]  # 参与人次超过270万: the unit named before a bare figure
@@ -133,6 +135,7 @@ def rules() -> _Rules:
         pattern=pattern,
         before=before,
         before_lengths=tuple(sorted({len(w) for w in before}, reverse=True)),
+        before_last=frozenset(w[-1] for w in before),
         unit_class=unit_class,
         arabic_only=frozenset(arabic_only),
         qualifier_of=qualifier_of,
@@ -145,6 +148,7 @@ def rules() -> _Rules:
         idioms=regex.compile("|".join(f"(?:{p})" for p in excl["numeral_idioms"])),
         needs_before=needs_before,
         code_before=regex.compile(rf"(?:{lexicon.alternation(excl['code_words'])})[:\s]*(?:为|是)?[:\s]*$"),
+        code_last=frozenset({*(w[-1] for w in excl["code_words"]), ":", "为", "是"}),
         code_min_digits=excl["code_min_digits"],
         honour_verbs=tuple(excl["honour_verbs"]),
         implied=regex.compile(
@@ -221,6 +225,8 @@ def _before_word(text: str, start: int, floor: int, r: _Rules) -> str | None:
     """The qualifier word ending where a numeral starts (约8万元, 不少于3次), not reaching back over
     `floor` (the figure before); the longest one, as an alternation of them before the numeral finds.
     Looked up here, not in the pattern: an optional word leading it made the pattern try every character."""
+    if text[start - 1 : start] not in r.before_last:
+        return None
     for n in r.before_lengths:
         if start - n >= floor and (word := text[start - n : start]) in r.before:
             return word
@@ -230,6 +236,12 @@ def _before_word(text: str, start: int, floor: int, r: _Rules) -> str | None:
 def _is_code(digits: str) -> bool:
     """0751, 440781199001011234: a leading zero or a very long run marks a phone, postal or ID number."""
     return (len(digits) > 1 and digits[0] == "0" and digits[1] != ".") or len(digits) >= rules().code_min_digits
+
+
+def _after_code_word(text: str, pos: int, r: _Rules) -> bool:
+    """电话:0751…, 邮编 529200: a code word (with a colon) right before pos."""
+    last = text[pos - 1 : pos]
+    return (last in r.code_last or last.isspace()) and r.code_before.search(text, max(0, pos - 12), pos) is not None
 
 
 def _clause_start(text: str, pos: int) -> int:
@@ -265,7 +277,7 @@ def _excluded(g: _Groups, at: _Groups, end: int, text: str, spans: _Quoted, r: _
         if unit in r.arabic_only and before[-1:].isascii() and before[-1:].isalpha():
             return True  # PM2.5平均浓度: digits glued to Latin letters name something
         digits = [d for d in (g.low if not g.cnlow else None, g.ar) if d]
-        return any(_is_code(d) for d in digits) or r.code_before.search(text, max(0, num_start - 12), num_start) is not None
+        return any(_is_code(d) for d in digits) or _after_code_word(text, num_start, r)
     if (g.cn or g.tenths) == "一" and not g.mult and not g.cnlow:
         return True  # a bare 一 is "a / once", not a count (GUIDE.md: optional at most)
     if unit in r.arabic_only or before.endswith(r.prefix_blocks) or spans.any.inside(num_start):
