@@ -19,7 +19,7 @@ from .segment import Covered
 
 QUALIFIERS = ("approx", "over", "at_least", "under", "at_most")
 _SLOGAN_MAX = 27  # characters, marks included
-_SPEECH = regex.compile(r"[,。;!?]")
+_SPEECH = frozenset(",。;!?")
 _CLAUSE_BREAKS = ",;:!?，。；：！？、\n"
 _LAST_BREAK = regex.compile(f"[{regex.escape(_CLAUSE_BREAKS)}]", regex.REVERSE)
 _RANGE_MARKS = "-—–~～至"  # not 到: 由5万元到100万元 is a change, not a range
@@ -58,6 +58,7 @@ class _Rules:
     arabic_only: frozenset[str]
     qualifier_of: dict[tuple[str, str], str]  # (position, word) → qualifier
     reach: regex.Pattern[str]
+    reach_first: frozenset[str]  # the first characters of its words: looked for before a search
     not_qualifier: tuple[str, ...]
     prefix_blocks: tuple[str, ...]
     unit_blocks: dict[str, tuple[str, ...]]  # unit → longer words that begin with its first character
@@ -140,6 +141,7 @@ def rules() -> _Rules:
         arabic_only=frozenset(arabic_only),
         qualifier_of=qualifier_of,
         reach=regex.compile(rf"(?:{lexicon.alternation(reach_words)})(?=[^\d,.;:!?，。；：！？\s]{{0,{_REACH_WINDOW}}}$)"),
+        reach_first=frozenset(w[0] for w in reach_words),
         not_qualifier=tuple(quals["not_qualifier"]["words"]),
         prefix_blocks=tuple(excl["numeral_prefix_blocks"]),
         unit_blocks=_blocks_of(unit_class, excl["unit_word_blocks"]),
@@ -173,8 +175,8 @@ def _blocks_of(units: Iterable[str], words: list[str]) -> dict[str, tuple[str, .
 
 def quoted_spans(text: str) -> list[tuple[int, int, str]]:
     """(start, end, opening mark) of each span in quotation marks or 《》, within one line."""
-    spans = [(m.start(), m.end(), m.group()[0]) for m in rules().quoted.finditer(text)]
-    return sorted(spans)
+    # finditer gives them in order of start (the matches do not overlap): sorted as they come.
+    return [(m.start(), m.end(), text[m.start()]) for m in rules().quoted.finditer(text)]
 
 
 def slogan_spans(text: str) -> list[tuple[int, int, str]]:
@@ -182,7 +184,7 @@ def slogan_spans(text: str) -> list[tuple[int, int, str]]:
     (“三会一课” is a slogan; “每亩地的价格只有三百元,……” is somebody talking)."""
     return [
         (s, e, o) for s, e, o in quoted_spans(text)
-        if o in "《〈" or (e - s <= _SLOGAN_MAX and not _SPEECH.search(text, s + 1, e - 1))
+        if o in "《〈" or (e - s <= _SLOGAN_MAX and _SPEECH.isdisjoint(text[s + 1 : e - 1]))
     ]
 
 
@@ -217,7 +219,8 @@ def _qualifier(g: _Groups, start: int, text: str, num: Numeral, r: _Rules, pre: 
             return r.qualifier_of[(position, word)]
     if num.range_low or num.round_figure:
         return "approx"
-    reach = r.reach.search(text[max(0, start - _REACH_WINDOW - 4) : start])
+    window = text[max(0, start - _REACH_WINDOW - 4) : start]
+    reach = None if r.reach_first.isdisjoint(window) else r.reach.search(window)
     return r.qualifier_of[("reach", reach.group())] if reach else None
 
 
