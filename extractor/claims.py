@@ -333,7 +333,12 @@ def extract_metrics(text: str) -> list[Metric]:
     metrics: list[Metric] = []
     qi = 0
     for s_start, s_end in sentences(text):
+        if qi == len(quantities):
+            break
+        if quantities[qi].start >= s_end:
+            continue  # a sentence without figures
         floor = s_start
+        sentence = text[s_start:s_end]
         earlier: list[tuple[str, str]] = []  # (unit, what it counted) of the sentence's figures
         previous_end = -1
         periods = None  # read when the sentence has a figure
@@ -364,10 +369,10 @@ def extract_metrics(text: str) -> list[Metric]:
                     span_text=q.text,
                     char_start=q.start,
                     char_end=q.end,
-                    sentence=text[s_start:s_end],
+                    sentence=sentence,
                     sentence_start=s_start,
                 )
             )
-        if len(metrics) - first > 2 and "分别" in text[s_start:s_end]:
+        if len(metrics) - first > 2 and "分别" in sentence:
             metrics[first:] = respectively(text, metrics[first:], [n for _, n in earlier], changes)
     return metrics
