@@ -48,6 +48,9 @@ class _Groups(NamedTuple):
     post: Any
 
 
+_groups = tuple.__new__  # _Groups from a match's tuple, without namedtuple's checks in Python
+
+
 @dataclass(frozen=True, slots=True)
 class _Rules:
     pattern: regex.Pattern[str]  # a figure from its numeral on; the qualifier word before it is looked up
@@ -324,7 +327,7 @@ def find_quantities(text: str) -> list[Quantity]:
     found: list[Quantity] = []
     previous_end = 0
     for m in r.pattern.finditer(text):
-        g, at, (start, end) = _Groups._make(m.groups()), _Groups._make(m.regs[1:]), m.span()
+        g, at, (start, end) = _groups(_Groups, m.groups()), _groups(_Groups, m.regs[1:]), m.span()
         pre = _before_word(text, start, previous_end, r)
         previous_end = end
         if _excluded(g, at, end, text, spans, r) or idioms.covers(at.unit[0]):
@@ -345,8 +348,9 @@ def find_quantities(text: str) -> list[Quantity]:
         for value, q in ends:
             found.append(Quantity(value=value, unit=unit, unit_class=r.unit_class.get(unit, "percent"), qualifier=q,
                                   start=start, end=end, text=text[start:end]))
-    if "数" in text or "口" in text or "量" in text or "次" in text:  # a cheap test before the implied-unit scan
-        found.extend(_implied_quantities(text, r))
+    # A cheap test before the implied-unit scan; found is in order of start until it adds to it.
+    if ("数" in text or "口" in text or "量" in text or "次" in text) and (implied := _implied_quantities(text, r)):
+        found.extend(implied)
         found.sort(key=lambda q: q.start)
     return _join_ranges(text, found)
 
