@@ -2,6 +2,7 @@
 and the comparatives of qualifiers.toml."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import regex
@@ -62,6 +63,12 @@ class Ending:
     def search(self, text: str) -> regex.Match[str] | None:
         return self.pattern.search(text) if self._from_end.search(text) else None
 
+    @staticmethod
+    def any_of(endings: Iterable[Ending]) -> regex.Pattern[str]:
+        """One pattern, read from the end, that is there when one of the endings is: where none is
+        (the last of every round of stripping), one search answers instead of one per ending."""
+        return regex.compile("|".join(f"(?:{e.pattern.pattern})" for e in endings), regex.REVERSE)
+
 
 @dataclass(frozen=True, slots=True)
 class Phrases:
@@ -96,6 +103,7 @@ class Phrases:
     bare_measures: frozenset[str]
     enumerator: regex.Pattern[str]
     per_end: Ending
+    peel_end: regex.Pattern[str]  # Ending.any_of the endings above that _peel strips
 
 
 @lexicon.cached
@@ -112,14 +120,25 @@ def phrases() -> Phrases:
     suffixes = "".join(p["noun_suffixes"])
     verbs = rf"(?:{lexicon.alternation(p['verbs'])})(?![{suffixes}])"
     changes = lexicon.alternation(p["change_verbs"])
+    # The endings _peel strips off the text before a figure, in the order it tries them.
+    endings = dict(
+        change_end=Ending(rf"(?:{changes})了?(?P<level>到|至)?$"),
+        link_end=Ending(rf"(?:{lexicon.alternation(p['links'])})$"),
+        adverb_end=Ending(rf"(?:{lexicon.alternation(p['adverbs'])})$"),
+        comparison_end=Ending(f"(?:{patterns(p['comparisons'])})$"),
+        period_end=Ending(f"(?:{periods})的?$"),
+        from_to_end=Ending(f"(?:{patterns(p['from_to'])})$"),
+        level_end=Ending(rf"(?:{lexicon.alternation(p['verbs'] + p['change_verbs'])})[到至]$"),
+        per_end=Ending(f"(?:{p['per_units']})$"),
+        trailing=Ending(rf"(?:{lexicon.alternation(p['trailing'])})$"),
+    )
     return Phrases(
+        **endings,
+        peel_end=Ending.any_of(endings.values()),
         verb=regex.compile(rf"(?:{lexicon.alternation(p['nouns'])})|(?P<verb>{verbs})"),
         noun=Words(p["nouns"]),
         stop_after=Words(p["stops_after"] + p["change_verbs"], then=Words(p["verbs"], not_before=suffixes)),
         strip_before=regex.compile(lexicon.alternation(p["strip_before"])),
-        link_end=Ending(rf"(?:{lexicon.alternation(p['links'])})$"),
-        adverb_end=Ending(rf"(?:{lexicon.alternation(p['adverbs'])})$"),
-        trailing=Ending(rf"(?:{lexicon.alternation(p['trailing'])})$"),
         # 等 ends a list (……等宣讲), but not in 一等奖, 同等, 等级.
         list_end=regex.compile(r"(?<![一二三四五六七八九十\d同平对])等(?![奖级次待同于])"),
         comparative=regex.compile(lexicon.alternation(
@@ -136,14 +155,8 @@ def phrases() -> Phrases:
         change_verbs=frozenset(p["change_verbs"]),
         function_word=Words(p["stops_after"]),
         period=regex.compile(periods),
-        period_end=Ending(f"(?:{periods})的?$"),
-        change_end=Ending(rf"(?:{changes})了?(?P<level>到|至)?$"),
-        comparison_end=Ending(f"(?:{patterns(p['comparisons'])})$"),
-        from_to_end=Ending(f"(?:{patterns(p['from_to'])})$"),
-        level_end=Ending(rf"(?:{lexicon.alternation(p['verbs'] + p['change_verbs'])})[到至]$"),
         light_verbs=frozenset(p["light_verbs"]),
         share=regex.compile(p["share"]),
         bare_measures=frozenset(p["bare_measures"]),
         enumerator=regex.compile(f"^(?:{patterns(p['enumerators'])})"),
-        per_end=Ending(f"(?:{p['per_units']})$"),
     )

@@ -198,10 +198,11 @@ def _peel(chunk: str) -> _Peeled:
     link = change = reached = per = None
     # 覆盖率已经达到98%, 比上年同期增长, 从最初的, 非公企业中已有: peel link verbs, changes,
     # comparisons, adverbs, time and place words off the end.
-    while m := (ph.change_end.search(chunk) or ph.link_end.search(chunk) or ph.adverb_end.search(chunk)
-                or ph.comparison_end.search(chunk) or ph.period_end.search(chunk) or ph.from_to_end.search(chunk)
-                or ph.level_end.search(chunk) or ph.per_end.search(chunk)
-                or (len(chunk) > 2 and ph.trailing.search(chunk))):
+    # One search says whether any of them is there (the last round finds none).
+    while ph.peel_end.search(chunk) and (m := (
+            ph.change_end.search(chunk) or ph.link_end.search(chunk) or ph.adverb_end.search(chunk)
+            or ph.comparison_end.search(chunk) or ph.period_end.search(chunk) or ph.from_to_end.search(chunk)
+            or ph.level_end.search(chunk) or ph.per_end.search(chunk) or (len(chunk) > 2 and ph.trailing.search(chunk)))):
         if m.re is ph.per_end.pattern and per is None:
             per = m.group()  # 提高到每人每月720元: kept after the indicator found before it
         elif m.re is ph.change_end.pattern and change is None and reached is None:
