@@ -6,6 +6,7 @@ from the lexicon files; this module only applies them.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any, NamedTuple
@@ -25,7 +26,10 @@ _LAST_BREAK = regex.compile(f"[{regex.escape(_CLAUSE_BREAKS)}]", regex.REVERSE)
 _RANGE_MARKS = "-—–~～至"  # not 到: 由5万元到100万元 is a change, not a range
 _REACH_WINDOW = 12  # how far back a comparative may stand from its number (不低于上年度职工工资总额1%)
 # Every figure's numeral starts with one of these (百 of 百分之, the minus of -1.6%).
-_NUMERAL_START = regex.compile(rf"[\d{regex.escape(CHINESE_NUMERAL_CHARS)}\-−]")
+_NUMERAL_FIRST = rf"[\d{regex.escape(CHINESE_NUMERAL_CHARS)}\-−]"
+_NUMERAL_START = regex.compile(_NUMERAL_FIRST)
+# regex's \s (Unicode White_Space) spelled out for the stdlib engine, whose \s also takes \x1c-\x1f.
+_SPACE = r"[\t\n\x0b\x0c\r\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
 
 
 class _Groups(NamedTuple):
@@ -53,7 +57,7 @@ _groups = tuple.__new__  # _Groups from a match's tuple, without namedtuple's ch
 
 @dataclass(frozen=True, slots=True)
 class _Rules:
-    pattern: regex.Pattern[str]  # a figure from its numeral on; the qualifier word before it is looked up
+    pattern: re.Pattern[str]  # a figure from its numeral on; the qualifier word before it is looked up
     before: frozenset[str]  # qualifier words standing right before a numeral (约, 超过)
     before_lengths: tuple[int, ...]  # their lengths, longest first
     before_last: frozenset[str]  # their last characters: most numerals follow none, and skip the lookup
@@ -115,24 +119,29 @@ def rules() -> _Rules:
         # A word before the figure is found by looking back from the numeral (find_quantities), which
         # is exact only when no such word holds a character a numeral may start with.
         raise ValueError(f"qualifiers: a 'before' word may not hold a numeral or minus sign: {bad}")
-    pattern = regex.compile(
+    # The stdlib engine, not regex: led by the class of what a numeral starts with, re skips to the next
+    # such character at C speed, where regex tries the whole pattern at every character (twice the time).
+    # Its \d holds the digits of Python's Unicode tables, the ones Decimal reads (regex also takes newer
+    # ones, 𑽑, on which reading the value failed).
+    pattern = re.compile(
         rf"""
-        (?:(?P<low>\d+(?:\.\d+)?|(?P<cnlow>[{cn}]+))\s?(?P<dash>(?(cnlow)[至到~～—]|[-—–~～至到])))?  # 2—3个, 三至五名
+        (?={_NUMERAL_FIRST})                              # every figure starts at a numeral
+        (?:(?P<low>\d+(?:\.\d+)?|(?P<cnlow>[{cn}]+)){_SPACE}?(?P<dash>(?(cnlow)[至到~～—]|[-—–~～至到])))?  # 2—3个, 三至五名
         (?:
             百分之(?P<pct>\d+(?:\.\d+)?|[{cn}点]+)          # 百分之十五
           | (?P<tenths>[一二三四五六七八九])成(?![立员为效果绩本都功熟群长就型])  # 八成以上: 80%
           | (?P<neg>(?<![\dA-Za-z.-])[-−])?                # 增长-1.6%: an explicit minus
-            (?P<ar>\d{{1,3}}(?:,\d{{3}})+(?!\d)|\d+(?:\.\d+)?)\s?
+            (?P<ar>\d{{1,3}}(?:,\d{{3}})+(?!\d)|\d+(?:\.\d+)?){_SPACE}?
             (?P<armult>[十百千]?[万亿]|百|千(?!{prefixed}))?   # 千 of 3千名, not of 18.4千米
           | (?P<cn>[{cn}]+)
         )
         (?P<ins>{words("inside")})?                       # 140余场次, 五百余万元
         (?P<mult>(?<=[余多来])[万亿])?                      # the 万 of 五百余万元
-        (?(pct)|(?(tenths)|\s?(?P<unit>{lexicon.alternation(unit_class)})
+        (?(pct)|(?(tenths)|{_SPACE}?(?P<unit>{lexicon.alternation(unit_class)})
             (?P<per>/(?:{lexicon.alternation(context["per"])}))?))  # 3000元/亩: the rate's denominator
         (?P<post>{words("after")})?                       # 以上, 左右
         """,
-        regex.VERBOSE,
+        re.VERBOSE,
     )
     assert tuple(pattern.groupindex) == _Groups._fields  # _Groups reads the groups by position
     return _Rules(

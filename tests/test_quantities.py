@@ -155,3 +155,9 @@ def test_a_word_before_figures_may_not_hold_a_numeral() -> None:
     tables = {"qualifiers": merge(lexicon.shipped("qualifiers"), {"approx": {"before": ["一共"]}})}
     with lexicon.using(tables), pytest.raises(ValueError, match="一共"):
         rules()
+
+
+def test_digits_the_value_cannot_be_read_from_are_no_figure() -> None:
+    """𑽑 (Kawi) is a digit to newer Unicode tables than Python's: Decimal cannot read it, and reading
+    a figure of it raised InvalidOperation."""
+    assert [(q.value, q.unit) for q in find_quantities("共有\U00011f51个村,新建3个。")] == [(3, "个")]
