@@ -20,21 +20,24 @@ class Words:
     `then`: the words tried when none of these stands there (an alternation of two groups)."""
 
     def __init__(self, words: list[str], not_before: str = "", then: Words | None = None) -> None:
-        self._words = frozenset(words)
+        own, blocked = frozenset(words), frozenset(not_before)
         lengths: dict[str, set[int]] = {}
-        for w in self._words:
+        for w in own:
             lengths.setdefault(w[0], set()).add(len(w))
-        self._lengths = {c: sorted(ns, reverse=True) for c, ns in lengths.items()}
-        self._not_before = frozenset(not_before)
-        self._then = then
+        # first character → the (length, words, characters they must not stand before) to try there, in
+        # order: these words longest first, then those of `then` (one lookup, not one per group).
+        tries = {c: [(n, own, blocked) for n in sorted(ns, reverse=True)] for c, ns in lengths.items()}
+        for c, more in (then._tries.items() if then else ()):
+            tries.setdefault(c, []).extend(more)
+        self._tries = {c: tuple(t) for c, t in tries.items()}
 
     def end(self, text: str, pos: int) -> int:
         """Where the longest word starting at pos ends; -1 when none starts there."""
-        for n in self._lengths.get(text[pos : pos + 1], ()):
+        for n, words, blocked in self._tries.get(text[pos : pos + 1], ()):
             word = text[pos : pos + n]
-            if word in self._words and text[pos + n : pos + n + 1] not in self._not_before:
+            if word in words and text[pos + n : pos + n + 1] not in blocked:
                 return pos + len(word)
-        return self._then.end(text, pos) if self._then else -1
+        return -1
 
 
 class Chars(dict[str, bool]):

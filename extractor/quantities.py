@@ -69,7 +69,7 @@ class _Rules:
     not_qualifier: tuple[str, ...]
     prefix_blocks: tuple[str, ...]
     unit_blocks: dict[str, tuple[str, ...]]  # unit → longer words that begin with its first character
-    quoted: regex.Pattern[str]  # any span between a pair of quotation marks, within one line
+    quoted: re.Pattern[str]  # any span between a pair of quotation marks, within one line (stdlib: faster)
     idioms: regex.Pattern[str]
     needs_before: dict[str, tuple[str, ...]]  # unit → words one of which its clause must hold
     code_before: regex.Pattern[str]  # 电话:, 邮编: right before digits
@@ -157,7 +157,7 @@ def rules() -> _Rules:
         not_qualifier=tuple(quals["not_qualifier"]["words"]),
         prefix_blocks=tuple(excl["numeral_prefix_blocks"]),
         unit_blocks=_blocks_of(unit_class, excl["unit_word_blocks"]),
-        quoted=regex.compile("|".join(
+        quoted=re.compile("|".join(
             rf"{regex.escape(o)}[^{regex.escape(o + c)}\n]{{1,120}}{regex.escape(c)}" for o, c in excl["quote_pairs"])),
         idioms=regex.compile("|".join(f"(?:{p})" for p in excl["numeral_idioms"])),
         needs_before=needs_before,
