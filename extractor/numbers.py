@@ -43,6 +43,7 @@ def scaled(digits: str | float, mult: str = "") -> float:
     return round(float(number * multiplier(mult)), 6)
 
 
+@lru_cache(maxsize=8192)
 def parse_arabic(digits: str, mult: str = "") -> Numeral:
     """25,000 → 25000; 1.2 with 万 → 12000; a leading minus is kept (-1.6)."""
     return Numeral(scaled(digits, mult), False, False)

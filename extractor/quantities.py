@@ -248,9 +248,9 @@ def _before_word(text: str, start: int, floor: int, r: _Rules) -> str | None:
     return None
 
 
-def _is_code(digits: str) -> bool:
+def _is_code(digits: str, r: _Rules) -> bool:
     """0751, 440781199001011234: a leading zero or a very long run marks a phone, postal or ID number."""
-    return (len(digits) > 1 and digits[0] == "0" and digits[1] != ".") or len(digits) >= rules().code_min_digits
+    return (len(digits) > 1 and digits[0] == "0" and digits[1] != ".") or len(digits) >= r.code_min_digits
 
 
 def _after_code_word(text: str, pos: int, r: _Rules) -> bool:
@@ -291,8 +291,8 @@ def _excluded(g: _Groups, at: _Groups, end: int, text: str, spans: _Quoted, r: _
     if g.cn is None and g.tenths is None:
         if unit in r.arabic_only and before[-1:].isascii() and before[-1:].isalpha():
             return True  # PM2.5平均浓度: digits glued to Latin letters name something
-        digits = [d for d in (g.low if not g.cnlow else None, g.ar) if d]
-        return any(_is_code(d) for d in digits) or _after_code_word(text, num_start, r)
+        low = None if g.cnlow else g.low
+        return bool(low and _is_code(low, r) or g.ar and _is_code(g.ar, r)) or _after_code_word(text, num_start, r)
     if (g.cn or g.tenths) == "一" and not g.mult and not g.cnlow:
         return True  # a bare 一 is "a / once", not a count (GUIDE.md: optional at most)
     if unit in r.arabic_only or before.endswith(r.prefix_blocks) or spans.any.inside(num_start):
@@ -307,7 +307,7 @@ def _implied_quantities(text: str, r: _Rules) -> list[Quantity]:
     found = []
     for m in r.implied.finditer(text):
         if m["ar"]:
-            if _is_code(m["ar"]):
+            if _is_code(m["ar"], r):
                 continue
             value = scaled(m["ar"], m["armult"])
         else:
