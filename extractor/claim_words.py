@@ -77,6 +77,7 @@ class Ending:
 class Phrases:
     verb: regex.Pattern[str]  # a verb in group "verb"; nouns that contain verbs match without it
     noun: Words
+    verb_word: Words  # a verb, not before a noun suffix (增加值)
     stop_after: Words  # a stop word or change verb, else a verb
     strip_before: regex.Pattern[str]
     link_end: Ending
@@ -123,6 +124,7 @@ def phrases() -> Phrases:
     suffixes = "".join(p["noun_suffixes"])
     verbs = rf"(?:{lexicon.alternation(p['verbs'])})(?![{suffixes}])"
     changes = lexicon.alternation(p["change_verbs"])
+    verb_word = Words(p["verbs"], not_before=suffixes)  # what group "verb" of `verb` matches at a position
     # The endings _peel strips off the text before a figure, in the order it tries them.
     endings = dict(
         change_end=Ending(rf"(?:{changes})了?(?P<level>到|至)?$"),
@@ -140,7 +142,8 @@ def phrases() -> Phrases:
         peel_end=Ending.any_of(endings.values()),
         verb=regex.compile(rf"(?:{lexicon.alternation(p['nouns'])})|(?P<verb>{verbs})"),
         noun=Words(p["nouns"]),
-        stop_after=Words(p["stops_after"] + p["change_verbs"], then=Words(p["verbs"], not_before=suffixes)),
+        stop_after=Words(p["stops_after"] + p["change_verbs"], then=verb_word),
+        verb_word=verb_word,
         strip_before=regex.compile(lexicon.alternation(p["strip_before"])),
         # 等 ends a list (……等宣讲), but not in 一等奖, 同等, 等级.
         list_end=regex.compile(r"(?<![一二三四五六七八九十\d同平对])等(?![奖级次待同于])"),
