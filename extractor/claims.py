@@ -14,12 +14,11 @@ import bisect
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import NamedTuple
 
 import regex
 
 from . import lexicon
-from .claim_words import Chars, phrases
+from .claim_words import Chars, phrases, verbs
 from .numbers import CHINESE_NUMERAL_CHARS
 from .quantities import find_quantities
 from .records import Metric, Quantity
@@ -140,35 +139,11 @@ def _label(text: str, floor: int, pos: int) -> str:
     return _clause_before(text, floor, cell).strip() if cell < pos else ""
 
 
-class _Verb(NamedTuple):
-    start: int
-    end: int
-    word: str
-
-
-def _verbs(text: str) -> list[_Verb]:
-    """The verbs in text, left to right, skipping those inside nouns like 党组织: the verbs
-    phrases().verb finds (a noun, else a verb, at each character), by table lookups, not a regex
-    scan (which costs half a microsecond a character for its hundreds of words)."""
-    ph = phrases()
-    found = []
-    pos = 0
-    while pos < len(text):
-        if (end := ph.noun.end(text, pos)) >= 0:
-            pos = end
-        elif (end := ph.verb_word.end(text, pos)) >= 0:
-            found.append(_Verb(pos, end, text[pos:end]))
-            pos = end
-        else:
-            pos += 1
-    return found
-
-
 @lexicon.depends
 @lru_cache(maxsize=8192)  # clauses recur (推选, 其中有)
 def _last_verb(clause: str) -> str | None:
-    verbs = _verbs(clause)
-    return verbs[-1].word if verbs else None
+    found = verbs(clause)
+    return found[-1].word if found else None
 
 
 def _split_verb(chunk: str, clause: str) -> tuple[str, str | None]:
@@ -178,9 +153,9 @@ def _split_verb(chunk: str, clause: str) -> tuple[str, str | None]:
     an earlier verb may still stand (开展……等宣讲).
     """
     ph = phrases()
-    verbs = _verbs(chunk)
-    for i in range(len(verbs) - 1, -1, -1):
-        v = verbs[i]
+    found = verbs(chunk)
+    for i in range(len(found) - 1, -1, -1):
+        v = found[i]
         rest = chunk[v.end :].lstrip("了着过的")
         if rest in ph.measure_nouns:
             continue  # 销售收入: the verb is part of the measured noun
@@ -192,13 +167,13 @@ def _split_verb(chunk: str, clause: str) -> tuple[str, str | None]:
         if not rest:
             # The clause ends in an activity (开展政治学习200余次): it is what is counted,
             # with whatever stands between it and the verb before it.
-            if i > 0 and verbs[i - 1].word not in ph.pivot_verbs:
-                return chunk[verbs[i - 1].end :].lstrip("了着过的"), verbs[i - 1].word
+            if i > 0 and found[i - 1].word not in ph.pivot_verbs:
+                return chunk[found[i - 1].end :].lstrip("了着过的"), found[i - 1].word
             if i > 0:  # 动员机关党员干部捐款: the noun between is who acts, not what is counted
-                return v.word, verbs[i - 1].word
+                return v.word, found[i - 1].word
             if chunk[: v.start].strip():
                 return chunk, v.word  # 固定资产投资: the noun before the verb names it
-            earlier = _verbs(clause[: len(clause) - len(chunk) + v.start])
+            earlier = verbs(clause[: len(clause) - len(chunk) + v.start])
             return v.word, earlier[-1].word if earlier else None
     return chunk, None
 
