@@ -2,7 +2,9 @@
 and the comparatives of qualifiers.toml."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import regex
 
@@ -19,21 +21,38 @@ class Words:
     `then`: the words tried when none of these stands there (an alternation of two groups)."""
 
     def __init__(self, words: list[str], not_before: str = "", then: Words | None = None) -> None:
-        self._words = frozenset(words)
+        own, blocked = frozenset(words), frozenset(not_before)
         lengths: dict[str, set[int]] = {}
-        for w in self._words:
+        for w in own:
             lengths.setdefault(w[0], set()).add(len(w))
-        self._lengths = {c: sorted(ns, reverse=True) for c, ns in lengths.items()}
-        self._not_before = frozenset(not_before)
-        self._then = then
+        # first character → the (length, words, characters they must not stand before) to try there, in
+        # order: these words longest first, then those of `then` (one lookup, not one per group).
+        tries = {c: [(n, own, blocked) for n in sorted(ns, reverse=True)] for c, ns in lengths.items()}
+        for c, more in (then._tries.items() if then else ()):
+            tries.setdefault(c, []).extend(more)
+        self._tries = {c: tuple(t) for c, t in tries.items()}
 
     def end(self, text: str, pos: int) -> int:
         """Where the longest word starting at pos ends; -1 when none starts there."""
-        for n in self._lengths.get(text[pos : pos + 1], ()):
+        for n, words, blocked in self._tries.get(text[pos : pos + 1], ()):
             word = text[pos : pos + n]
-            if word in self._words and text[pos + n : pos + n + 1] not in self._not_before:
+            if word in words and text[pos + n : pos + n + 1] not in blocked:
                 return pos + len(word)
-        return self._then.end(text, pos) if self._then else -1
+        return -1
+
+
+class Chars(dict[str, bool]):
+    """Whether a character (or "" past the text's end) is in a character class: a dict lookup, the
+    class's regex asked once per distinct character (a regex call costs more than the lookup, and
+    claims ask for every character of every phrase they read)."""
+
+    def __init__(self, pattern: str) -> None:
+        super().__init__()
+        self._class = regex.compile(pattern)
+
+    def __missing__(self, ch: str) -> bool:
+        self[ch] = found = self._class.match(ch) is not None
+        return found
 
 
 class Ending:
@@ -48,11 +67,18 @@ class Ending:
     def search(self, text: str) -> regex.Match[str] | None:
         return self.pattern.search(text) if self._from_end.search(text) else None
 
+    @staticmethod
+    def any_of(endings: Iterable[Ending]) -> regex.Pattern[str]:
+        """One pattern, read from the end, that is there when one of the endings is: where none is
+        (the last of every round of stripping), one search answers instead of one per ending."""
+        return regex.compile("|".join(f"(?:{e.pattern.pattern})" for e in endings), regex.REVERSE)
+
 
 @dataclass(frozen=True, slots=True)
 class Phrases:
     verb: regex.Pattern[str]  # a verb in group "verb"; nouns that contain verbs match without it
     noun: Words
+    verb_word: Words  # a verb, not before a noun suffix (增加值)
     stop_after: Words  # a stop word or change verb, else a verb
     strip_before: regex.Pattern[str]
     link_end: Ending
@@ -82,6 +108,7 @@ class Phrases:
     bare_measures: frozenset[str]
     enumerator: regex.Pattern[str]
     per_end: Ending
+    peel_end: regex.Pattern[str]  # Ending.any_of the endings above that _peel strips
 
 
 @lexicon.cached
@@ -98,14 +125,27 @@ def phrases() -> Phrases:
     suffixes = "".join(p["noun_suffixes"])
     verbs = rf"(?:{lexicon.alternation(p['verbs'])})(?![{suffixes}])"
     changes = lexicon.alternation(p["change_verbs"])
-    return Phrases(
-        verb=regex.compile(rf"(?:{lexicon.alternation(p['nouns'])})|(?P<verb>{verbs})"),
-        noun=Words(p["nouns"]),
-        stop_after=Words(p["stops_after"] + p["change_verbs"], then=Words(p["verbs"], not_before=suffixes)),
-        strip_before=regex.compile(lexicon.alternation(p["strip_before"])),
+    verb_word = Words(p["verbs"], not_before=suffixes)  # what group "verb" of `verb` matches at a position
+    # The endings _peel strips off the text before a figure, in the order it tries them.
+    endings = dict(
+        change_end=Ending(rf"(?:{changes})了?(?P<level>到|至)?$"),
         link_end=Ending(rf"(?:{lexicon.alternation(p['links'])})$"),
         adverb_end=Ending(rf"(?:{lexicon.alternation(p['adverbs'])})$"),
+        comparison_end=Ending(f"(?:{patterns(p['comparisons'])})$"),
+        period_end=Ending(f"(?:{periods})的?$"),
+        from_to_end=Ending(f"(?:{patterns(p['from_to'])})$"),
+        level_end=Ending(rf"(?:{lexicon.alternation(p['verbs'] + p['change_verbs'])})[到至]$"),
+        per_end=Ending(f"(?:{p['per_units']})$"),
         trailing=Ending(rf"(?:{lexicon.alternation(p['trailing'])})$"),
+    )
+    return Phrases(
+        **endings,
+        peel_end=Ending.any_of(endings.values()),
+        verb=regex.compile(rf"(?:{lexicon.alternation(p['nouns'])})|(?P<verb>{verbs})"),
+        noun=Words(p["nouns"]),
+        stop_after=Words(p["stops_after"] + p["change_verbs"], then=verb_word),
+        verb_word=verb_word,
+        strip_before=regex.compile(lexicon.alternation(p["strip_before"])),
         # 等 ends a list (……等宣讲), but not in 一等奖, 同等, 等级.
         list_end=regex.compile(r"(?<![一二三四五六七八九十\d同平对])等(?![奖级次待同于])"),
         comparative=regex.compile(lexicon.alternation(
@@ -122,14 +162,34 @@ def phrases() -> Phrases:
         change_verbs=frozenset(p["change_verbs"]),
         function_word=Words(p["stops_after"]),
         period=regex.compile(periods),
-        period_end=Ending(f"(?:{periods})的?$"),
-        change_end=Ending(rf"(?:{changes})了?(?P<level>到|至)?$"),
-        comparison_end=Ending(f"(?:{patterns(p['comparisons'])})$"),
-        from_to_end=Ending(f"(?:{patterns(p['from_to'])})$"),
-        level_end=Ending(rf"(?:{lexicon.alternation(p['verbs'] + p['change_verbs'])})[到至]$"),
         light_verbs=frozenset(p["light_verbs"]),
         share=regex.compile(p["share"]),
         bare_measures=frozenset(p["bare_measures"]),
         enumerator=regex.compile(f"^(?:{patterns(p['enumerators'])})"),
-        per_end=Ending(f"(?:{p['per_units']})$"),
     )
+
+
+class Verb(NamedTuple):
+    """A verb found in a text: where it starts and ends, and the word."""
+
+    start: int
+    end: int
+    word: str
+
+
+def verbs(text: str) -> list[Verb]:
+    """The verbs in text, left to right, skipping those inside nouns like 党组织: the verbs
+    phrases().verb finds (a noun, else a verb, at each character), by table lookups, not a regex
+    scan (which costs half a microsecond a character for its hundreds of words)."""
+    ph = phrases()
+    found = []
+    pos = 0
+    while pos < len(text):
+        if (end := ph.noun.end(text, pos)) >= 0:
+            pos = end
+        elif (end := ph.verb_word.end(text, pos)) >= 0:
+            found.append(Verb(pos, end, text[pos:end]))
+            pos = end
+        else:
+            pos += 1
+    return found

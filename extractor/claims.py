@@ -5,30 +5,33 @@ Chinese states a count either before its noun (推选29名机关党员干部) or
 counts; otherwise the phrase before it in the same clause, with the verb and the time and
 place words peeled off, or the label of its table cell (特困供养:35人). A change keeps its word after
 the indicator (固定资产投资增长); a figure that names nothing (……,同比增长6.2%; 再选派1000名)
-counts what the figure before it counted. The word lists are in claim_words.py.
+counts what the figure before it counted. The word lists are in claim_words.py, the
+figures after 分别 in respectively.py.
 """
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex
 
-from .claim_words import phrases
+from . import lexicon
+from .claim_words import Chars, phrases, verbs
 from .numbers import CHINESE_NUMERAL_CHARS
 from .quantities import find_quantities
-from .records import Metric, Quantity, replace_metric
+from .records import Metric, Quantity
+from .respectively import respectively
 from .segment import sentences
 
 _MAX_SUBJECT = 16  # characters; a longer phrase is cut to its last words
-_RUN_BREAK = ",;:!?，。；：！？\n"  # 分别 governs the figures after it up to one of these
-_LIST_JOINS = ("和", "与", "及", "、")  # between the figures of a 分别 run
 _CLAUSE_BREAK = ",;:!?，。；：！？、\n\t "  # a space or tab between words parts cells of a table
 _LABEL_MARKS = ":："
 _COMPARED = "比较与同"  # 比上年: what follows is the base of a comparison
-_NP_CHARS = regex.compile(r"[\p{Han}A-Za-z()“”‘’·]")
-_PHRASE_START = regex.compile(r"[\p{Han}“]")
-_FIGURE_START = regex.compile(rf"[\d{CHINESE_NUMERAL_CHARS}]")
+_NP_CHARS = Chars(r"[\p{Han}A-Za-z()“”‘’·]")
+_PHRASE_START = Chars(r"[\p{Han}“]")
+_FIGURE_START = Chars(rf"[\d{CHINESE_NUMERAL_CHARS}]")
 _OF_WINDOW = 8  # 1个已建成的党建示范点: a 的 this close after the figure introduces the noun
 
 
@@ -50,10 +53,10 @@ def _following_phrase(text: str, pos: int, end: int, classifier: bool) -> tuple[
         if of < 0 or any(c in _CLAUSE_BREAK or c.isdigit() for c in text[pos:of]):
             return "", pos
         pos = of + 1
-    if pos >= end or not _PHRASE_START.match(text[pos]):
+    if pos >= end or not _PHRASE_START[text[pos]]:
         return "", pos
     stop = -1 if ph.noun.end(text, pos) >= 0 else (ph.function_word if classifier else ph.stop_after).end(text, pos)
-    if stop >= 0 and _FIGURE_START.match(text, stop):
+    if stop >= 0 and _FIGURE_START[text[stop : stop + 1]]:
         return "", pos  # 超过5万元的达到297个: a verb of the next figure, not a noun
     out = opened = pos
     depth = 0
@@ -74,7 +77,7 @@ def _following_phrase(text: str, pos: int, end: int, classifier: bool) -> tuple[
             depth -= 1
             if depth < 0:
                 break
-        elif depth == 0 and (not _NP_CHARS.match(ch) or (out > pos and _ends_phrase(text, out))):
+        elif depth == 0 and (not _NP_CHARS[ch] or (out > pos and _ends_phrase(text, out))):
             break
         elif depth > 0 and ch in "\n。;":
             break
@@ -97,7 +100,7 @@ def _ends_phrase(text: str, pos: int) -> bool:
     stop = ph.stop_after.end(text, pos)
     if stop < 0:
         # 乡村干部掌握了: an aspect particle two characters on marks a verb here.
-        return text.startswith(("了", "着"), pos + 2) and _NP_CHARS.match(text[pos + 1]) is not None
+        return text.startswith(("了", "着"), pos + 2) and _NP_CHARS[text[pos + 1 : pos + 2]]
     return not ph.compound_head.match(text, stop)  # 攻坚走访队伍: the verb modifies a noun
 
 
@@ -136,9 +139,11 @@ def _label(text: str, floor: int, pos: int) -> str:
     return _clause_before(text, floor, cell).strip() if cell < pos else ""
 
 
-def _verbs(text: str) -> list[regex.Match[str]]:
-    """The verbs in text, left to right, skipping those inside nouns like 党组织."""
-    return [m for m in phrases().verb.finditer(text) if m["verb"]]
+@lexicon.depends
+@lru_cache(maxsize=8192)  # clauses recur (推选, 其中有)
+def _last_verb(clause: str) -> str | None:
+    found = verbs(clause)
+    return found[-1].word if found else None
 
 
 def _split_verb(chunk: str, clause: str) -> tuple[str, str | None]:
@@ -148,28 +153,28 @@ def _split_verb(chunk: str, clause: str) -> tuple[str, str | None]:
     an earlier verb may still stand (开展……等宣讲).
     """
     ph = phrases()
-    verbs = _verbs(chunk)
-    for i in range(len(verbs) - 1, -1, -1):
-        v = verbs[i]
-        rest = chunk[v.end() :].lstrip("了着过的")
+    found = verbs(chunk)
+    for i in range(len(found) - 1, -1, -1):
+        v = found[i]
+        rest = chunk[v.end :].lstrip("了着过的")
         if rest in ph.measure_nouns:
             continue  # 销售收入: the verb is part of the measured noun
         if len(rest) >= 2:
-            return rest, v.group()
-        if not rest and (len(v.group()) == 1 or v.group() in ph.change_verbs or v.group() in ph.light_verbs):
+            return rest, v.word
+        if not rest and (len(v.word) == 1 or v.word in ph.change_verbs or v.word in ph.light_verbs):
             # 党员分3批次, 再选派1000名: the verb names no activity; what is counted went before.
-            return "", v.group()
+            return "", v.word
         if not rest:
             # The clause ends in an activity (开展政治学习200余次): it is what is counted,
             # with whatever stands between it and the verb before it.
-            if i > 0 and verbs[i - 1].group() not in ph.pivot_verbs:
-                return chunk[verbs[i - 1].end() :].lstrip("了着过的"), verbs[i - 1].group()
+            if i > 0 and found[i - 1].word not in ph.pivot_verbs:
+                return chunk[found[i - 1].end :].lstrip("了着过的"), found[i - 1].word
             if i > 0:  # 动员机关党员干部捐款: the noun between is who acts, not what is counted
-                return v.group(), verbs[i - 1].group()
-            if chunk[: v.start()].strip():
-                return chunk, v.group()  # 固定资产投资: the noun before the verb names it
-            earlier = _verbs(clause[: len(clause) - len(chunk) + v.start()])
-            return v.group(), earlier[-1].group() if earlier else None
+                return v.word, found[i - 1].word
+            if chunk[: v.start].strip():
+                return chunk, v.word  # 固定资产投资: the noun before the verb names it
+            earlier = verbs(clause[: len(clause) - len(chunk) + v.start])
+            return v.word, earlier[-1].word if earlier else None
     return chunk, None
 
 
@@ -188,10 +193,11 @@ def _peel(chunk: str) -> _Peeled:
     link = change = reached = per = None
     # 覆盖率已经达到98%, 比上年同期增长, 从最初的, 非公企业中已有: peel link verbs, changes,
     # comparisons, adverbs, time and place words off the end.
-    while m := (ph.change_end.search(chunk) or ph.link_end.search(chunk) or ph.adverb_end.search(chunk)
-                or ph.comparison_end.search(chunk) or ph.period_end.search(chunk) or ph.from_to_end.search(chunk)
-                or ph.level_end.search(chunk) or ph.per_end.search(chunk)
-                or (len(chunk) > 2 and ph.trailing.search(chunk))):
+    # One search says whether any of them is there (the last round finds none).
+    while ph.peel_end.search(chunk) and (m := (
+            ph.change_end.search(chunk) or ph.link_end.search(chunk) or ph.adverb_end.search(chunk)
+            or ph.comparison_end.search(chunk) or ph.period_end.search(chunk) or ph.from_to_end.search(chunk)
+            or ph.level_end.search(chunk) or ph.per_end.search(chunk) or (len(chunk) > 2 and ph.trailing.search(chunk)))):
         if m.re is ph.per_end.pattern and per is None:
             per = m.group()  # 提高到每人每月720元: kept after the indicator found before it
         elif m.re is ph.change_end.pattern and change is None and reached is None:
@@ -229,9 +235,18 @@ class _Claim:
 
 def _preceding_claim(text: str, floor: int, pos: int, end: int, period: str | None) -> _Claim:
     """The claim read backwards from a figure within its clause (or the label before a colon)."""
-    ph = phrases()
     # 增长-1.6%: a minus the figure did not take is no word of the subject.
-    clause = chunk = _clause_before(text, floor, pos).strip().rstrip("-−") or _label(text, floor, pos)
+    clause = _clause_before(text, floor, pos).strip().rstrip("-−") or _label(text, floor, pos)
+    subject, predicate, change, headless = _read_back(clause)
+    return _Claim(subject, predicate, period, end, change, headless)
+
+
+@lexicon.depends
+@lru_cache(maxsize=8192)  # the same clauses stand before figures again and again (同比增长, 其中有)
+def _read_back(clause: str) -> tuple[str | None, str | None, str | None, bool]:
+    """(subject, predicate, change word, headless) of the clause before a figure."""
+    ph = phrases()
+    chunk = clause
     share = None
     for share in ph.share.finditer(chunk):
         pass
@@ -245,33 +260,43 @@ def _preceding_claim(text: str, floor: int, pos: int, end: int, period: str | No
         subject = subject.rsplit("的", 1)[1]  # 表现优秀的基层党员: the head after the modifier
     subject = _balanced(subject[-_MAX_SUBJECT:])
     predicate = peeled.change or verb or peeled.reached or peeled.link or (share.group() if share else None)
-    return _Claim(subject or None, predicate, period, end, peeled.change, peeled.headless)
+    return subject or None, predicate, peeled.change, peeled.headless
 
 
-def _periods(text: str, start: int, end: int) -> list[regex.Match[str]]:
-    """The time phrases of a sentence, read once for all its figures."""
-    return [m for m in phrases().period.finditer(text, start, end)
-            if m.start() == 0 or text[m.start() - 1] not in _COMPARED]  # 比上年: a comparison base, not a time scope
+class _Periods:
+    """The time phrases of a sentence, read from its start only as far as its figures need (the text
+    after its last figure is never scanned), for all its figures at once."""
+
+    def __init__(self, text: str, start: int, end: int) -> None:
+        self._text = text
+        self._found: Iterator[regex.Match[str]] | None = phrases().period.finditer(text, start, end)
+        self._ends: list[int] = []
+        self._words: list[str] = []
+
+    def before(self, pos: int) -> str | None:
+        """The nearest time phrase ending at or before pos."""
+        while self._found is not None and (not self._ends or self._ends[-1] <= pos):
+            m = next(self._found, None)
+            if m is None:
+                self._found = None
+            elif m.start() == 0 or self._text[m.start() - 1] not in _COMPARED:  # 比上年: a comparison base
+                self._ends.append(m.end())
+                self._words.append(m.group())
+        i = bisect.bisect_right(self._ends, pos)
+        return self._words[i - 1] if i else None
 
 
-def _period(periods: list[regex.Match[str]], pos: int) -> str | None:
-    """The nearest time phrase ending before pos."""
-    i = bisect.bisect_right(periods, pos, key=regex.Match.end)
-    return periods[i - 1].group() if i else None
-
-
-def claim(text: str, q: Quantity, periods: list[regex.Match[str]], sent_end: int, floor: int) -> _Claim:
+def claim(text: str, q: Quantity, periods: _Periods, sent_end: int, floor: int) -> _Claim:
     """Subject, predicate and period of one quantity in its sentence."""
     ph = phrases()
-    period = _period(periods, q.start)
+    period = periods.before(q.start)
     following, end = _following_phrase(text, q.end, sent_end, q.unit in ph.classifiers)
     if not following and q.unit in ph.self_counting and (title := ph.title_verbs.match(text, q.end)):
         lead = ph.strip_before.match(text, title.end())  # 2人入选全省优秀党员
         following, end = _following_phrase(text, lead.end() if lead else title.end(), sent_end, False)
     if following:
         # 推选29名机关党员干部: the verb is the last one before the figure.
-        verbs = _verbs(_clause_before(text, floor, q.start))
-        return _Claim(following, verbs[-1].group() if verbs else None, period, end)
+        return _Claim(following, _last_verb(_clause_before(text, floor, q.start)), period, end)
     return _preceding_claim(text, floor, q.start, q.end, period)
 
 
@@ -304,7 +329,12 @@ def extract_metrics(text: str) -> list[Metric]:
     metrics: list[Metric] = []
     qi = 0
     for s_start, s_end in sentences(text):
+        if qi == len(quantities):
+            break
+        if quantities[qi].start >= s_end:
+            continue  # a sentence without figures
         floor = s_start
+        sentence = text[s_start:s_end]
         earlier: list[tuple[str, str]] = []  # (unit, what it counted) of the sentence's figures
         previous_end = -1
         periods = None  # read when the sentence has a figure
@@ -316,7 +346,7 @@ def extract_metrics(text: str) -> list[Metric]:
             if q.start < s_start:
                 continue
             if periods is None:
-                periods = _periods(text, s_start, s_end)
+                periods = _Periods(text, s_start, s_end)
             c = claim(text, q, periods, s_end, floor)
             subject, name = _resolve(c, q.unit, earlier, q.start == previous_end)
             changes.append(c.change)
@@ -335,58 +365,10 @@ def extract_metrics(text: str) -> list[Metric]:
                     span_text=q.text,
                     char_start=q.start,
                     char_end=q.end,
-                    sentence=text[s_start:s_end],
+                    sentence=sentence,
                     sentence_start=s_start,
                 )
             )
-        if len(metrics) - first > 2 and "分别" in text[s_start:s_end]:
-            metrics[first:] = _respectively(text, metrics[first:], [n for _, n in earlier], changes)
+        if len(metrics) - first > 2 and "分别" in sentence:
+            metrics[first:] = respectively(text, metrics[first:], [n for _, n in earlier], changes)
     return metrics
-
-
-def _joins(gap: str) -> bool:
-    """Whether gap links two figures of one 分别 run: 和, 、 (and a change word: 下降4.1%、增长2.3%)."""
-    return gap[:1] in _LIST_JOINS and (len(gap) == 1 or gap[1:] in phrases().change_verbs)
-
-
-def _respectively(text: str, metrics: list[Metric], names: list[str], changes: list[str | None]) -> list[Metric]:
-    """A run of figures after 分别 takes its subjects in order: what the figures before it in the
-    sentence counted (接待游客12.8万人次,实现旅游收入6500万元,同比分别增长23.5%和18.2%), or the
-    parts of the subject its own clause names (城镇和农村居民人均可支配收入分别为42563元和21038元)."""
-    out, names = list(metrics), list(names)
-    i = 0
-    while i < len(metrics):
-        lead = text[metrics[i - 1].char_end if i else metrics[0].sentence_start : metrics[i].char_start]
-        at = lead.rfind("分别")
-        if at < 0 or any(c in _RUN_BREAK for c in lead[at:]):
-            i += 1
-            continue
-        end = i + 1
-        while end < len(metrics) and _joins(text[metrics[end - 1].char_end : metrics[end].char_start]):
-            end += 1
-        k = end - i
-        clause = lead[:at]
-        own = clause[max(clause.rfind(c) for c in _RUN_BREAK) + 1 :]  # what the clause says before 分别
-        if phrases().comparison_end.pattern.sub("", own) in ("", "均"):
-            subjects = names[i - k : i] if 2 <= k <= i else []
-        else:
-            subjects = _parts(metrics[i].subject or "", k)
-        for j, name in enumerate(subjects):
-            change = changes[i + j] or changes[i]  # 分别增长23.5%和18.2%: one change word for all
-            out[i + j] = replace_metric(metrics[i + j], subject=name + change if change else name)
-            names[i + j] = name  # what a later run in the sentence refers back to
-        i = end
-    return out
-
-
-def _parts(subject: str, k: int) -> list[str]:
-    """The k subjects of a coordinated one: 农民党员和女党员 → 农民党员, 女党员; 城镇和农村居民人均
-    可支配收入 → 城镇居民人均可支配收入, 农村居民人均可支配收入 (short modifiers share the head)."""
-    parts = [p for p in regex.split(r"[和与及、]", subject) if p]
-    if len(parts) != k or k < 2:
-        return []
-    last, modifier = parts[-1], parts[-2]
-    if all(len(p) <= 3 for p in parts[:-1]) and len(last) > len(modifier) + 2:
-        head = last[len(modifier) :]
-        return [p + head for p in parts[:-1]] + [last]
-    return parts

@@ -6,6 +6,7 @@ from the lexicon files; this module only applies them.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any, NamedTuple
@@ -19,18 +20,23 @@ from .segment import Covered
 
 QUALIFIERS = ("approx", "over", "at_least", "under", "at_most")
 _SLOGAN_MAX = 27  # characters, marks included
-_SPEECH = regex.compile(r"[,。;!?]")
+_SPEECH = frozenset(",。;!?")
 _CLAUSE_BREAKS = ",;:!?，。；：！？、\n"
 _LAST_BREAK = regex.compile(f"[{regex.escape(_CLAUSE_BREAKS)}]", regex.REVERSE)
 _RANGE_MARKS = "-—–~～至"  # not 到: 由5万元到100万元 is a change, not a range
 _REACH_WINDOW = 12  # how far back a comparative may stand from its number (不低于上年度职工工资总额1%)
+# Every figure's numeral starts with one of these (百 of 百分之, the minus of -1.6%).
+_NUMERAL_FIRST = rf"[\d{regex.escape(CHINESE_NUMERAL_CHARS)}\-−]"
+_NUMERAL_START = regex.compile(_NUMERAL_FIRST)
+# regex's \s (Unicode White_Space) spelled out for the stdlib engine, whose \s also takes \x1c-\x1f.
+_SPACES = r"\t\n\x0b\x0c\r\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_SPACE = f"[{_SPACES}]"
 
 
 class _Groups(NamedTuple):
     """The figure pattern's groups in their order, read once per match: regex looks a group up by name
     slowly (m["unit"] costs five times m.groups()[12]), and a match's groups are read a dozen times.
     One of these holds the groups' texts (None when absent), another their (start, end) spans."""
-    pre: Any
     low: Any
     cnlow: Any
     dash: Any
@@ -47,23 +53,31 @@ class _Groups(NamedTuple):
     post: Any
 
 
+_groups = tuple.__new__  # _Groups from a match's tuple, without namedtuple's checks in Python
+
+
 @dataclass(frozen=True, slots=True)
 class _Rules:
-    pattern: regex.Pattern[str]
+    pattern: re.Pattern[str]  # a figure from its numeral on; the qualifier word before it is looked up
+    before: frozenset[str]  # qualifier words standing right before a numeral (约, 超过)
+    before_lengths: tuple[int, ...]  # their lengths, longest first
+    before_last: frozenset[str]  # their last characters: most numerals follow none, and skip the lookup
     unit_class: dict[str, str]
     arabic_only: frozenset[str]
     qualifier_of: dict[tuple[str, str], str]  # (position, word) → qualifier
     reach: regex.Pattern[str]
+    reach_first: frozenset[str]  # the first characters of its words: looked for before a search
     not_qualifier: tuple[str, ...]
     prefix_blocks: tuple[str, ...]
     unit_blocks: dict[str, tuple[str, ...]]  # unit → longer words that begin with its first character
-    quoted: regex.Pattern[str]  # any span between a pair of quotation marks, within one line
+    quoted: re.Pattern[str]  # any span between a pair of quotation marks, within one line (stdlib: faster)
     idioms: regex.Pattern[str]
     needs_before: dict[str, tuple[str, ...]]  # unit → words one of which its clause must hold
     code_before: regex.Pattern[str]  # 电话:, 邮编: right before digits
+    code_last: frozenset[str]  # what code_before's match can end in, but spaces: searched only after one
     code_min_digits: int
     honour_verbs: tuple[str, ...]
-    implied: regex.Pattern[str]  # 参与人次超过270万: the unit named before a bare figure
+    implied: re.Pattern[str]  # 参与人次超过270万: the unit named before a bare figure
     implied_unit: dict[str, str]
 
 
@@ -101,53 +115,67 @@ def rules() -> _Rules:
         return lexicon.alternation([w for (p, w) in qualifier_of if p == position])
 
     cn = regex.escape(CHINESE_NUMERAL_CHARS)
-    pattern = regex.compile(
+    before = frozenset(w for (p, w) in qualifier_of if p == "before")
+    if bad := sorted(w for w in before if _NUMERAL_START.search(w)):
+        # A word before the figure is found by looking back from the numeral (find_quantities), which
+        # is exact only when no such word holds a character a numeral may start with.
+        raise ValueError(f"qualifiers: a 'before' word may not hold a numeral or minus sign: {bad}")
+    # The stdlib engine, not regex: led by the class of what a numeral starts with, re skips to the next
+    # such character at C speed, where regex tries the whole pattern at every character (twice the time).
+    # Its \d holds the digits of Python's Unicode tables, the ones Decimal reads (regex also takes newer
+    # ones, 𑽑, on which reading the value failed).
+    pattern = re.compile(
         rf"""
-        (?P<pre>{words("before")})?                       # 约, 超过, 不少于 …
-        (?:(?P<low>\d+(?:\.\d+)?|(?P<cnlow>[{cn}]+))\s?(?P<dash>(?(cnlow)[至到~～—]|[-—–~～至到])))?  # 2—3个, 三至五名
+        (?={_NUMERAL_FIRST})                              # every figure starts at a numeral
+        (?:(?P<low>\d+(?:\.\d+)?|(?P<cnlow>[{cn}]+)){_SPACE}?(?P<dash>(?(cnlow)[至到~～—]|[-—–~～至到])))?  # 2—3个, 三至五名
         (?:
             百分之(?P<pct>\d+(?:\.\d+)?|[{cn}点]+)          # 百分之十五
           | (?P<tenths>[一二三四五六七八九])成(?![立员为效果绩本都功熟群长就型])  # 八成以上: 80%
           | (?P<neg>(?<![\dA-Za-z.-])[-−])?                # 增长-1.6%: an explicit minus
-            (?P<ar>\d{{1,3}}(?:,\d{{3}})+(?!\d)|\d+(?:\.\d+)?)\s?
+            (?P<ar>\d{{1,3}}(?:,\d{{3}})+(?!\d)|\d+(?:\.\d+)?){_SPACE}?
             (?P<armult>[十百千]?[万亿]|百|千(?!{prefixed}))?   # 千 of 3千名, not of 18.4千米
           | (?P<cn>[{cn}]+)
         )
         (?P<ins>{words("inside")})?                       # 140余场次, 五百余万元
         (?P<mult>(?<=[余多来])[万亿])?                      # the 万 of 五百余万元
-        (?(pct)|(?(tenths)|\s?(?P<unit>{lexicon.alternation(unit_class)})
+        (?(pct)|(?(tenths)|{_SPACE}?(?P<unit>{lexicon.alternation(unit_class)})
             (?P<per>/(?:{lexicon.alternation(context["per"])}))?))  # 3000元/亩: the rate's denominator
         (?P<post>{words("after")})?                       # 以上, 左右
         """,
-        regex.VERBOSE,
+        re.VERBOSE,
     )
     assert tuple(pattern.groupindex) == _Groups._fields  # _Groups reads the groups by position
     return _Rules(
         pattern=pattern,
+        before=before,
+        before_lengths=tuple(sorted({len(w) for w in before}, reverse=True)),
+        before_last=frozenset(w[-1] for w in before),
         unit_class=unit_class,
         arabic_only=frozenset(arabic_only),
         qualifier_of=qualifier_of,
         reach=regex.compile(rf"(?:{lexicon.alternation(reach_words)})(?=[^\d,.;:!?，。；：！？\s]{{0,{_REACH_WINDOW}}}$)"),
+        reach_first=frozenset(w[0] for w in reach_words),
         not_qualifier=tuple(quals["not_qualifier"]["words"]),
         prefix_blocks=tuple(excl["numeral_prefix_blocks"]),
         unit_blocks=_blocks_of(unit_class, excl["unit_word_blocks"]),
-        quoted=regex.compile("|".join(
+        quoted=re.compile("|".join(
             rf"{regex.escape(o)}[^{regex.escape(o + c)}\n]{{1,120}}{regex.escape(c)}" for o, c in excl["quote_pairs"])),
         idioms=regex.compile("|".join(f"(?:{p})" for p in excl["numeral_idioms"])),
         needs_before=needs_before,
         code_before=regex.compile(rf"(?:{lexicon.alternation(excl['code_words'])})[:\s]*(?:为|是)?[:\s]*$"),
+        code_last=frozenset({*(w[-1] for w in excl["code_words"]), ":", "为", "是"}),
         code_min_digits=excl["code_min_digits"],
         honour_verbs=tuple(excl["honour_verbs"]),
-        implied=regex.compile(
+        implied=re.compile(  # on the stdlib engine, as the figure pattern (faster, the digits Decimal reads)
             rf"""
             (?P<noun>{lexicon.alternation(context["implied"])})
             (?:{lexicon.alternation(lexicon.load("phrases")["links"])})?
             (?P<pre>{words("before")})?
             (?:(?P<ar>\d+(?:\.\d+)?)(?P<armult>[万亿]*)|(?P<cn>[{cn}]+))
             (?P<post>{words("after")})?
-            (?=[,;:!?、。；：！？)\s]|$)                     # no unit follows: the noun named it
+            (?=[,;:!?、。；：！？){_SPACES}]|$)                # no unit follows: the noun named it
             """,
-            regex.VERBOSE,
+            re.VERBOSE,
         ),
         implied_unit=dict(context["implied"]),
     )
@@ -160,8 +188,8 @@ def _blocks_of(units: Iterable[str], words: list[str]) -> dict[str, tuple[str, .
 
 def quoted_spans(text: str) -> list[tuple[int, int, str]]:
     """(start, end, opening mark) of each span in quotation marks or 《》, within one line."""
-    spans = [(m.start(), m.end(), m.group()[0]) for m in rules().quoted.finditer(text)]
-    return sorted(spans)
+    # finditer gives them in order of start (the matches do not overlap): sorted as they come.
+    return [(m.start(), m.end(), text[m.start()]) for m in rules().quoted.finditer(text)]
 
 
 def slogan_spans(text: str) -> list[tuple[int, int, str]]:
@@ -169,7 +197,7 @@ def slogan_spans(text: str) -> list[tuple[int, int, str]]:
     (“三会一课” is a slogan; “每亩地的价格只有三百元,……” is somebody talking)."""
     return [
         (s, e, o) for s, e, o in quoted_spans(text)
-        if o in "《〈" or (e - s <= _SLOGAN_MAX and not _SPEECH.search(text, s + 1, e - 1))
+        if o in "《〈" or (e - s <= _SLOGAN_MAX and _SPEECH.isdisjoint(text[s + 1 : e - 1]))
     ]
 
 
@@ -204,13 +232,32 @@ def _qualifier(g: _Groups, start: int, text: str, num: Numeral, r: _Rules, pre: 
             return r.qualifier_of[(position, word)]
     if num.range_low or num.round_figure:
         return "approx"
-    reach = r.reach.search(text[max(0, start - _REACH_WINDOW - 4) : start])
+    window = text[max(0, start - _REACH_WINDOW - 4) : start]
+    reach = None if r.reach_first.isdisjoint(window) else r.reach.search(window)
     return r.qualifier_of[("reach", reach.group())] if reach else None
 
 
-def _is_code(digits: str) -> bool:
+def _before_word(text: str, start: int, floor: int, r: _Rules) -> str | None:
+    """The qualifier word ending where a numeral starts (约8万元, 不少于3次), not reaching back over
+    `floor` (the figure before); the longest one, as an alternation of them before the numeral finds.
+    Looked up here, not in the pattern: an optional word leading it made the pattern try every character."""
+    if text[start - 1 : start] not in r.before_last:
+        return None
+    for n in r.before_lengths:
+        if start - n >= floor and (word := text[start - n : start]) in r.before:
+            return word
+    return None
+
+
+def _is_code(digits: str, r: _Rules) -> bool:
     """0751, 440781199001011234: a leading zero or a very long run marks a phone, postal or ID number."""
-    return (len(digits) > 1 and digits[0] == "0" and digits[1] != ".") or len(digits) >= rules().code_min_digits
+    return (len(digits) > 1 and digits[0] == "0" and digits[1] != ".") or len(digits) >= r.code_min_digits
+
+
+def _after_code_word(text: str, pos: int, r: _Rules) -> bool:
+    """电话:0751…, 邮编 529200: a code word (with a colon) right before pos."""
+    last = text[pos - 1 : pos]
+    return (last in r.code_last or last.isspace()) and r.code_before.search(text, max(0, pos - 12), pos) is not None
 
 
 def _clause_start(text: str, pos: int) -> int:
@@ -245,8 +292,8 @@ def _excluded(g: _Groups, at: _Groups, end: int, text: str, spans: _Quoted, r: _
     if g.cn is None and g.tenths is None:
         if unit in r.arabic_only and before[-1:].isascii() and before[-1:].isalpha():
             return True  # PM2.5平均浓度: digits glued to Latin letters name something
-        digits = [d for d in (g.low if not g.cnlow else None, g.ar) if d]
-        return any(_is_code(d) for d in digits) or r.code_before.search(text, max(0, num_start - 12), num_start) is not None
+        low = None if g.cnlow else g.low
+        return bool(low and _is_code(low, r) or g.ar and _is_code(g.ar, r)) or _after_code_word(text, num_start, r)
     if (g.cn or g.tenths) == "一" and not g.mult and not g.cnlow:
         return True  # a bare 一 is "a / once", not a count (GUIDE.md: optional at most)
     if unit in r.arabic_only or before.endswith(r.prefix_blocks) or spans.any.inside(num_start):
@@ -261,7 +308,7 @@ def _implied_quantities(text: str, r: _Rules) -> list[Quantity]:
     found = []
     for m in r.implied.finditer(text):
         if m["ar"]:
-            if _is_code(m["ar"]):
+            if _is_code(m["ar"], r):
                 continue
             value = scaled(m["ar"], m["armult"])
         else:
@@ -288,17 +335,22 @@ def find_quantities(text: str) -> list[Quantity]:
     spans = _Quoted(Covered((s, e) for s, e, o in slogans if o in "《〈"), Covered((s, e) for s, e, _ in slogans))
     idioms = Covered(i.span() for i in r.idioms.finditer(text))
     found: list[Quantity] = []
+    previous_end = 0
     for m in r.pattern.finditer(text):
-        g, at, (start, end) = _Groups._make(m.groups()), _Groups._make(m.regs[1:]), m.span()
+        g, at, (start, end) = _groups(_Groups, m.groups()), _groups(_Groups, m.regs[1:]), m.span()
+        floor, previous_end = previous_end, end
         if _excluded(g, at, end, text, spans, r) or idioms.covers(at.unit[0]):
             continue
+        pre = _before_word(text, start, floor, r)
         num = _numeral(g)
         if num is None:
             continue
-        pre = g.pre
-        if pre and text[max(0, start - 2) : start + len(pre)].endswith(r.not_qualifier):
-            start, pre = start + len(pre), None  # 最近3次: 近 belongs to 最近, it is not "about"
-        qualifier = _qualifier(g, m.start(), text, num, r, pre)
+        begin = start - len(pre) if pre else start  # where the figure's words begin
+        if pre and text[max(0, begin - 2) : start].endswith(r.not_qualifier):
+            pre = None  # 最近3次: 近 belongs to 最近, it is not "about"
+        else:
+            start = begin
+        qualifier = _qualifier(g, begin, text, num, r, pre)
         unit = g.unit or "%"
         ends = [(num.value, qualifier or "exact")]
         if g.low and (low := _range_low(g)) is not None:
@@ -306,8 +358,9 @@ def find_quantities(text: str) -> list[Quantity]:
         for value, q in ends:
             found.append(Quantity(value=value, unit=unit, unit_class=r.unit_class.get(unit, "percent"), qualifier=q,
                                   start=start, end=end, text=text[start:end]))
-    if "数" in text or "口" in text or "量" in text or "次" in text:  # a cheap test before the implied-unit scan
-        found.extend(_implied_quantities(text, r))
+    # A cheap test before the implied-unit scan; found is in order of start until it adds to it.
+    if ("数" in text or "口" in text or "量" in text or "次" in text) and (implied := _implied_quantities(text, r)):
+        found.extend(implied)
         found.sort(key=lambda q: q.start)
     return _join_ranges(text, found)
 

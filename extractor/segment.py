@@ -34,9 +34,9 @@ class Covered:
     ends answer without looking at every span (a long report has thousands)."""
 
     def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
-        ordered = sorted(spans)
-        self._starts = [s for s, _ in ordered]
-        self._reach = list(accumulate((e for _, e in ordered), max))
+        starts, ends = tuple(zip(*sorted(spans))) or ((), ())
+        self._starts = starts
+        self._reach = list(accumulate(ends, max))
 
     def inside(self, pos: int) -> bool:
         """start < pos < end for some span."""

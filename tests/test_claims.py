@@ -85,3 +85,19 @@ def test_ending_finds_what_search_finds(pattern: str, text: str) -> None:
     plain = regex.compile(pattern).search(text)
     found = Ending(pattern).search(text)
     assert (found and (found.span(), found.groupdict())) == (plain and (plain.span(), plain.groupdict()))
+
+
+def test_verbs_are_what_the_verb_pattern_finds() -> None:
+    """claim_words.verbs looks words up in tables; it must find what the verb regex's scan finds,
+    nouns with verbs inside (党组织) skipped, in every stretch of the seeds."""
+    from extractor.claim_words import phrases, verbs
+
+    from .conftest import SEEDS
+
+    pattern = phrases().verb
+    for seed in sorted(SEEDS.glob("*.txt")):
+        text = seed.read_text(encoding="utf-8")
+        for start in range(0, len(text), 5):
+            part = text[start : start + 30]
+            expected = [(m.start(), m.end(), m.group()) for m in pattern.finditer(part) if m["verb"]]
+            assert [tuple(v) for v in verbs(part)] == expected, part

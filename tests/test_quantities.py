@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from extractor.quantities import find_quantities
+from extractor import lexicon
+from extractor.quantities import find_quantities, rules
+from extractor.userlexicon import merge
 
 # (sentence, [(value, unit, qualifier), ...]) — seed sentences and ones written in their style.
 CASES = [
@@ -136,3 +138,26 @@ def test_values_are_exact_decimals() -> None:
 def test_unit_classes() -> None:
     classes = {q.unit: q.unit_class for q in find_quantities("发展党员10名,联系6896户,捐款8万元,占70%,种植120亩,清理垃圾6854吨。")}
     assert classes == {"名": "people", "户": "households", "元": "money", "%": "percent", "亩": "area", "吨": "weight"}
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("不超过5人参加。", [(5, "人", "at_most", "不超过5人")]),  # the longest word before the numeral
+    ("约有20户,至少有5户。", [(20, "户", "approx", "约有20户"), (5, "户", "at_least", "至少有5户")]),
+    # 多 is the first figure's (3个多): 多于 does not reach back into it, so it is no word before 5个
+    ("共有3个多于5个的小组。", [(3, "个", "over", "3个多"), (5, "个", "over", "5个")]),
+])
+def test_qualifier_word_before_the_numeral(sentence: str, expected: list[tuple[float, str, str, str]]) -> None:
+    assert [(q.value, q.unit, q.qualifier, q.text) for q in find_quantities(sentence)] == expected
+
+
+def test_a_word_before_figures_may_not_hold_a_numeral() -> None:
+    """Such words are found by looking back from the numeral, which would miss 一共 in 一共5人."""
+    tables = {"qualifiers": merge(lexicon.shipped("qualifiers"), {"approx": {"before": ["一共"]}})}
+    with lexicon.using(tables), pytest.raises(ValueError, match="一共"):
+        rules()
+
+
+def test_digits_the_value_cannot_be_read_from_are_no_figure() -> None:
+    """𑽑 (Kawi) is a digit to newer Unicode tables than Python's: Decimal cannot read it, and reading
+    a figure of it raised InvalidOperation."""
+    assert [(q.value, q.unit) for q in find_quantities("共有\U00011f51个村,新建3个。")] == [(3, "个")]
