@@ -12,8 +12,8 @@ group, whichever arrives first (a rule "link to the most similar" would give A+B
 arrival). `similarity` is a member's estimated similarity with its group's canonical article, so
 in such a chain it may be below the threshold.
 
-Each batch is linked in its writer's transaction, once its articles and band keys are stored:
-groups the batch joins are merged and, where a new article becomes canonical, re-pointed.
+Each batch is linked in its writer's transaction, once its articles are stored: its band keys
+are stored, the groups it joins merged and, where a new article becomes canonical, re-pointed.
 """
 from __future__ import annotations
 
@@ -25,7 +25,8 @@ from typing import Any
 from sqlalchemy import Connection, and_, bindparam, or_, select, update
 
 from .. import dedupe
-from ..records import ArticleRecord
+from ..rows import ArticleRows
+from .bulk import insert_rows
 from .models import Article, ArticleBand
 
 _COLUMNS = (Article.id, Article.canonical_id, Article.published, Article.content_hash, Article.minhash)
@@ -77,36 +78,51 @@ def _members(rows: Iterable[Any]) -> list[Member]:
     return [Member(r.id, r.canonical_id or r.id, r.published, r.content_hash, r.minhash) for r in rows]
 
 
-def link(conn: Connection, stored: list[tuple[int, ArticleRecord]]) -> None:
-    """Group newly stored articles (id, record) with each other and with those stored before.
+def link(conn: Connection, stored: list[tuple[int, ArticleRows]]) -> None:
+    """Store the band keys of newly stored articles (id, rows) and group them with each other and
+    with those stored before.
 
-    Their rows (canonical_id NULL) and band keys must be written. Runs inside the writer's
-    transaction, which holds the writer lock: no other writer regroups meanwhile.
+    Their rows (canonical_id NULL) must be written. Runs inside the writer's transaction, which
+    holds the writer lock: no other writer regroups meanwhile.
     """
-    new = [Member(i, i, date.fromisoformat(r.meta.published) if r.meta.published else None, r.content_hash, r.minhash)
+    new = [Member(i, i, date.fromisoformat(r.published) if r.published else None, r.content_hash, r.minhash)
            for i, r in stored if r.minhash]
     if not new:
         return
-    bands = {m.id: list(enumerate(dedupe.bands(m.minhash))) for m in new}
+    bands = {i: list(enumerate(r.bands)) for i, r in stored if r.minhash}
+    # The articles stored before this batch that share a band with it (asked before the batch's
+    # own band keys are in, which would bring back every new article 32 times) ...
+    sharing = _sharing(conn, bands)
+    # ... and the new ones that share one with each other.
+    for m in new:
+        for key in bands[m.id]:
+            sharing.setdefault(key, []).append(m)
+    insert_rows(conn, ArticleBand.__table__, ("article_id", "band", "hash"),
+                [(i, b, h) for i, keys in bands.items() for b, h in keys])
+    candidates = {m.id: list({c.id: c for key in bands[m.id] for c in sharing.get(key, [])}.values()) for m in new}
+    groups = merge(new, candidates)
+    if groups:
+        _repoint(conn, groups, {m.id: m for m in new})
+
+
+def _sharing(conn: Connection, bands: dict[int, list[tuple[int, int]]]) -> dict[tuple[int, int], list[Member]]:
+    """The stored articles with each of these (band, hash) keys."""
     by_band: dict[int, set[int]] = {}
     for keys in bands.values():
         for b, h in keys:
             by_band.setdefault(b, set()).add(h)
     # One equality and IN list per band: SQLite answers this from the (band, hash) index,
     # where a row-value IN over (band, hash) pairs made it scan the whole table.
-    sharing: dict[tuple[int, int], list[Member]] = {}
     rows = conn.execute(
         select(ArticleBand.band, ArticleBand.hash, *_COLUMNS)
         .join(Article, Article.id == ArticleBand.article_id)
         .where(or_(*(and_(ArticleBand.band == b, ArticleBand.hash.in_(sorted(hs))) for b, hs in by_band.items())))
     ).all()
+    sharing: dict[tuple[int, int], list[Member]] = {}
     for row, member in zip(rows, _members(rows)):
         if member.minhash:
             sharing.setdefault((row.band, row.hash), []).append(member)
-    candidates = {m.id: list({c.id: c for key in bands[m.id] for c in sharing.get(key, [])}.values()) for m in new}
-    groups = merge(new, candidates)
-    if groups:
-        _repoint(conn, groups, {m.id: m for m in new})
+    return sharing
 
 
 def _repoint(conn: Connection, groups: list[set[int]], new: dict[int, Member]) -> None:
