@@ -738,7 +738,7 @@ def profile(k: int, root: Path, seed: int, mode: str, base: Path | None = None) 
     # 2. the writer, on fresh databases (or copies of --profile-db): unprofiled, then under cProfile,
     #    then the same batches again
     batches = [results[i : i + BATCH_SIZE] for i in range(0, len(results), BATCH_SIZE)]
-    timings = []
+    timings, cpu = [], []
     where = f"a copy of {base}" if base else "a fresh database"
     for profiled in (False, True):
         db = root / f"profile_{k}_{int(profiled)}.db"
@@ -751,13 +751,14 @@ def profile(k: int, root: Path, seed: int, mode: str, base: Path | None = None) 
         upgrade(engine)
         store = Store(engine)
         prof = cProfile.Profile()
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         if profiled:
             prof.enable()
         for b in batches:
             store.write_batch(b)
         prof.disable()
         timings.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
         if profiled:
             _print_profile(prof, f"writer under cProfile: extractor.db.store.Store.write_batch into {where}", n)
             start = time.perf_counter()
@@ -766,7 +767,7 @@ def profile(k: int, root: Path, seed: int, mode: str, base: Path | None = None) 
             timings.append(time.perf_counter() - start)
         engine.dispose()
     print(f"\n== per article, no profiler: extraction {1000 * extract_s / n:.1f} ms, first write into {where} "
-          f"{1000 * timings[0] / n:.2f} ms, "
+          f"{1000 * timings[0] / n:.2f} ms ({1000 * cpu[0] / n:.2f} ms CPU), "
           f"write of an unchanged article {1000 * timings[2] / n:.3f} ms")
     print(f"   so {n} articles cost {extract_s:.1f}s of extraction and {timings[0]:.2f}s of writing in one process")
     print(f"   from worker to writer: {crossing[0] / n / 1024:.1f} KB pickled, pickling {1000 * crossing[1] / n:.3f} ms "
