@@ -12,6 +12,7 @@ No database code here: workers import only the extraction core.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from operator import attrgetter
 from typing import NamedTuple
 
 from . import dedupe
@@ -27,6 +28,7 @@ ARTICLE_COLUMNS = ("title", "published", "source", "publisher", "author", "url",
 METRIC_COLUMNS = ("value", "unit", "unit_class", "qualifier", "subject", "predicate", "period", "span_text",
                   "char_start", "char_end", "base_value", "base_unit", "is_rate", "is_target", "is_threshold")
 METRIC_LOCALITY, METRIC_INITIATIVE, METRIC_SENTENCE = len(METRIC_COLUMNS), len(METRIC_COLUMNS) + 1, len(METRIC_COLUMNS) + 2
+_metric_columns = attrgetter(*METRIC_COLUMNS)  # a Metric's values of METRIC_COLUMNS, as a tuple
 _PUBLISHED, _MINHASH, _BODY = (ARTICLE_COLUMNS.index(c) for c in ("published", "minhash", "body"))
 # The columns of `place_mentions` after article_id and locality_id, in the order of a mention
 # tuple (which starts with the locality key instead).
@@ -105,9 +107,7 @@ def article_rows(rec: ArticleRecord) -> ArticleRows:
               _places([pm.path for pm in rec.place_mentions], seen))
     metric_keys = {name: _last_key(path) for name, path in rec.place_paths.items()}
     metrics = tuple(
-        (m.value, m.unit, m.unit_class, m.qualifier, m.subject, m.predicate, m.period, m.span_text,
-         m.char_start, m.char_end, m.base_value, m.base_unit, m.is_rate, m.is_target, m.is_threshold,
-         metric_keys.get(m.locality) if m.locality else None, m.initiative or None,
+        (*_metric_columns(m), metric_keys.get(m.locality) if m.locality else None, m.initiative or None,
          m.sentence_start, m.sentence_start + len(m.sentence),
          None if body.startswith(m.sentence, m.sentence_start) else m.sentence)
         for m in rec.metrics)
