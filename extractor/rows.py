@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from operator import attrgetter
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from . import dedupe
 from .records import ArticleRecord, Place
@@ -29,7 +29,7 @@ METRIC_COLUMNS = ("value", "unit", "unit_class", "qualifier", "subject", "predic
                   "char_start", "char_end", "base_value", "base_unit", "is_rate", "is_target", "is_threshold")
 METRIC_LOCALITY, METRIC_INITIATIVE, METRIC_SENTENCE = len(METRIC_COLUMNS), len(METRIC_COLUMNS) + 1, len(METRIC_COLUMNS) + 2
 _metric_columns = attrgetter(*METRIC_COLUMNS)  # a Metric's values of METRIC_COLUMNS, as a tuple
-_PUBLISHED, _MINHASH, _BODY = (ARTICLE_COLUMNS.index(c) for c in ("published", "minhash", "body"))
+_PUBLISHED, _METHOD, _MINHASH, _BODY = (ARTICLE_COLUMNS.index(c) for c in ("published", "locality_method", "minhash", "body"))
 # The columns of `place_mentions` after article_id and locality_id, in the order of a mention
 # tuple (which starts with the locality key instead).
 MENTION_COLUMNS = ("text", "char_start", "char_end", "method")
@@ -43,15 +43,15 @@ class ArticleRows(NamedTuple):
 
     content_hash: str
     warning: str | None  # what a person should check (the ingest log's reason)
-    article: tuple  # type: ignore[type-arg]  # values of ARTICLE_COLUMNS
+    article: tuple[Any, ...]  # values of ARTICLE_COLUMNS
     locality: str | None  # the key of the article's locality
     # Every place a locality row is needed for, parents before children, in three groups: the
     # article's locality path, the places its metrics name, the places it mentions (the writer
     # creates new localities in this order, group by group over a batch, so ids do not change).
     places: tuple[tuple[PlaceRow, ...], tuple[PlaceRow, ...], tuple[PlaceRow, ...]]
-    metrics: tuple[tuple, ...]  # type: ignore[type-arg]  # METRIC_COLUMNS, locality key, programme, sentence
+    metrics: tuple[tuple[Any, ...], ...]  # METRIC_COLUMNS, locality key, programme, sentence
     echoes: tuple[tuple[int, int], ...]  # (headline metric, body metric it repeats), as indexes into metrics
-    mentions: tuple[tuple, ...]  # type: ignore[type-arg]  # (locality key, *MENTION_COLUMNS)
+    mentions: tuple[tuple[Any, ...], ...]  # (locality key, *MENTION_COLUMNS)
     # (name, its first kind, the kind the article gives it last, mentions) of each programme, in
     # order of first mention.
     initiatives: tuple[tuple[str, str | None, str | None, int], ...]
@@ -60,6 +60,10 @@ class ArticleRows(NamedTuple):
     @property
     def published(self) -> str | None:
         return self.article[_PUBLISHED]  # type: ignore[no-any-return]
+
+    @property
+    def locality_method(self) -> str | None:
+        return self.article[_METHOD]  # type: ignore[no-any-return]
 
     @property
     def minhash(self) -> bytes | None:
@@ -111,7 +115,7 @@ def article_rows(rec: ArticleRecord) -> ArticleRows:
          m.sentence_start, m.sentence_start + len(m.sentence),
          None if body.startswith(m.sentence, m.sentence_start) else m.sentence)
         for m in rec.metrics)
-    programmes: dict[str, list] = {}  # type: ignore[type-arg]  # name → [first kind, last kind, mentions]
+    programmes: dict[str, list[Any]] = {}  # name → [first kind, last kind, mentions]
     for i in rec.initiatives:
         entry = programmes.setdefault(i.name, [None, None, 0])
         if i.kind is not None:

@@ -30,6 +30,8 @@ from .engine import write_transaction
 from .models import Article, ArticleInitiative, IngestLog, Initiative, Locality, Metric, PlaceMention
 
 STATUSES = ("ingested", "duplicate", "unchanged", "failed", "skipped")
+# The columns of ingest_log a row of _log has, in its order (then seen_at, on insert).
+_LOG_COLUMNS = ("file", "status", "reason", "article_id", "content_hash", "source_file", "file_size", "file_mtime_ns")
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +110,7 @@ class Store:
         with self._writing() as conn:
             now = bind(conn, IngestLog.__table__.c.seen_at)(_now())
             insert_rows(conn, IngestLog.__table__, ("file", "status", "reason", "source_file", "seen_at"),
-                         [(f, "skipped", why, f, now) for f, why in skipped], conflict="file")
+                        [(f, "skipped", why, f, now) for f, why in skipped], conflict="file")
 
     def rewrite_batch(self, records: list[tuple[int, ArticleRows]]) -> None:
         """Replace stored articles' claims, programmes and places with a new extraction of them."""
@@ -117,13 +119,12 @@ class Store:
             for table in (Metric, ArticleInitiative, PlaceMention):
                 conn.execute(delete(table).where(table.article_id.in_(ids)))
             self._ensure_places(conn, [rows for _, rows in records])
-            method = ARTICLE_COLUMNS.index("locality_method")
             conn.execute(
                 update(Article).where(Article.id == bindparam("article_id")).values(
                     locality_id=bindparam("locality_id"), locality_method=bindparam("locality_method"),
                     extractor_version=EXTRACTOR_VERSION),
                 [{"article_id": article_id, "locality_id": self._locality_id(rows.locality),
-                  "locality_method": rows.article[method]} for article_id, rows in records],
+                  "locality_method": rows.locality_method} for article_id, rows in records],
             )
             self._children(conn, records)
 
@@ -160,7 +161,7 @@ class Store:
     @staticmethod
     def _ids(conn: Connection, hashes: list[str]) -> dict[str, int]:
         """The ids of the stored articles among these content hashes."""
-        return dict(conn.execute(select(Article.content_hash, Article.id).where(Article.content_hash.in_(hashes))).all())  # type: ignore[arg-type]
+        return dict(conn.execute(select(Article.content_hash, Article.id).where(Article.content_hash.in_(hashes))).all())
 
     def _insert_articles(self, conn: Connection, new: list[tuple[str, ArticleRows]]) -> dict[str, int]:
         """Insert new articles with their claims, places, programmes and band keys; hash → id."""
@@ -170,10 +171,10 @@ class Store:
         published, now = bind(conn, Article.__table__.c.published), bind(conn, Article.__table__.c.ingested_at)(_now())
         at = ARTICLE_COLUMNS.index("published")
         insert_rows(conn, Article.__table__, ("file", "content_hash", "locality_id", "extractor_version", "ingested_at",
-                                               *ARTICLE_COLUMNS),
-                     [(file, r.content_hash, self._locality_id(r.locality), EXTRACTOR_VERSION, now, *r.article[:at],
-                       published(date.fromisoformat(r.published)) if r.published else None, *r.article[at + 1 :])
-                      for file, r in new], conflict="content_hash")
+                                              *ARTICLE_COLUMNS),
+                    [(file, r.content_hash, self._locality_id(r.locality), EXTRACTOR_VERSION, now, *r.article[:at],
+                      published(date.fromisoformat(r.published)) if r.published else None, *r.article[at + 1 :])
+                     for file, r in new], conflict="content_hash")
         ids = self._ids(conn, [r.content_hash for _, r in new])
         stored = [(ids[r.content_hash], r) for _, r in new]
         self._children(conn, stored)
@@ -233,7 +234,7 @@ class Store:
         for start in range(0, len(missing), 500):
             chunk = missing[start : start + 500]
             insert_rows(conn, Initiative.__table__, ("name", "kind"), [(n, kinds[n]) for n in chunk], conflict="name")
-            self._initiative_ids.update(conn.execute(select(Initiative.name, Initiative.id).where(Initiative.name.in_(chunk))).all())  # type: ignore[arg-type]
+            self._initiative_ids.update(conn.execute(select(Initiative.name, Initiative.id).where(Initiative.name.in_(chunk))).all())
         return {n: self._initiative_ids[n] for n in kinds}
 
     def _ensure_places(self, conn: Connection, records: list[ArticleRows]) -> None:
@@ -256,8 +257,8 @@ class Store:
             for start in range(0, len(level), 500):
                 chunk = level[start : start + 500]
                 insert_rows(conn, Locality.__table__, ("key", "name", "level", "code", "path", "parent_id"), chunk,
-                             conflict="key")
-                self._locality_ids.update(conn.execute(  # type: ignore[arg-type]
+                            conflict="key")
+                self._locality_ids.update(conn.execute(
                     select(Locality.key, Locality.id).where(Locality.key.in_([r[0] for r in chunk]))).all())
 
     def _locality_id(self, key: str | None) -> int | None:
@@ -287,6 +288,3 @@ class Store:
             values = {k: bindparam(k) for k in _LOG_COLUMNS if k != "file"}
             conn.execute(update(IngestLog).where(IngestLog.file == bindparam("log_file")).values(**values, seen_at=_now()),
                          [{**r, "log_file": r["file"]} for r in changed])
-
-
-_LOG_COLUMNS = ("file", "status", "reason", "article_id", "content_hash", "source_file", "file_size", "file_mtime_ns")
