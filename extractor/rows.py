@@ -39,7 +39,8 @@ PlaceRow = tuple[str, str, str | None, str | None, str | None, str]
 
 
 class ArticleRows(NamedTuple):
-    """One article's rows. A NamedTuple: it pickles as a tuple (a dataclass pickles as a dict)."""
+    """One article's rows. A NamedTuple, as what crosses between processes pickles fastest as
+    plain tuples (a dataclass is restored attribute by attribute)."""
 
     content_hash: str
     warning: str | None  # what a person should check (the ingest log's reason)
@@ -59,15 +60,15 @@ class ArticleRows(NamedTuple):
 
     @property
     def published(self) -> str | None:
-        return self.article[_PUBLISHED]  # type: ignore[no-any-return]
+        return self.article[_PUBLISHED]
 
     @property
     def locality_method(self) -> str | None:
-        return self.article[_METHOD]  # type: ignore[no-any-return]
+        return self.article[_METHOD]
 
     @property
     def minhash(self) -> bytes | None:
-        return self.article[_MINHASH]  # type: ignore[no-any-return]
+        return self.article[_MINHASH]
 
     def sentences(self) -> list[str]:
         """Each metric's sentence, as stored."""
