@@ -21,6 +21,7 @@ import gzip
 import hashlib
 import io
 import os
+import pickle
 import pstats
 import random
 import re
@@ -720,8 +721,9 @@ def profile(k: int, root: Path, seed: int, mode: str, base: Path | None = None) 
 
     # 1. extraction, unprofiled, then stage by stage, then under cProfile
     start = time.perf_counter()
-    results = [item for f in files for item in process_path(f)]
+    per_file = [process_path(f) for f in files]
     extract_s = time.perf_counter() - start
+    results = [item for items in per_file for item in items]
     print(f"\n== extraction (one process, no profiler): {1000 * extract_s / n:.1f} ms/article "
           f"= {n / extract_s:.0f} articles/s per core (process_path: reading included)")
     print_stages([Path(f).read_text(encoding="utf-8") for f in files], f"{n} profiled articles")
@@ -731,11 +733,12 @@ def profile(k: int, root: Path, seed: int, mode: str, base: Path | None = None) 
         process_path(f)
     prof.disable()
     _print_profile(prof, "extraction under cProfile: extractor.work.process_path", n)
+    crossing = crossing_costs(per_file)
 
     # 2. the writer, on fresh databases (or copies of --profile-db): unprofiled, then under cProfile,
     #    then the same batches again
     batches = [results[i : i + BATCH_SIZE] for i in range(0, len(results), BATCH_SIZE)]
-    timings = []
+    timings, cpu = [], []
     where = f"a copy of {base}" if base else "a fresh database"
     for profiled in (False, True):
         db = root / f"profile_{k}_{int(profiled)}.db"
@@ -748,13 +751,14 @@ def profile(k: int, root: Path, seed: int, mode: str, base: Path | None = None) 
         upgrade(engine)
         store = Store(engine)
         prof = cProfile.Profile()
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         if profiled:
             prof.enable()
         for b in batches:
             store.write_batch(b)
         prof.disable()
         timings.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
         if profiled:
             _print_profile(prof, f"writer under cProfile: extractor.db.store.Store.write_batch into {where}", n)
             start = time.perf_counter()
@@ -763,9 +767,29 @@ def profile(k: int, root: Path, seed: int, mode: str, base: Path | None = None) 
             timings.append(time.perf_counter() - start)
         engine.dispose()
     print(f"\n== per article, no profiler: extraction {1000 * extract_s / n:.1f} ms, first write into {where} "
-          f"{1000 * timings[0] / n:.2f} ms, "
+          f"{1000 * timings[0] / n:.2f} ms ({1000 * cpu[0] / n:.2f} ms CPU), "
           f"write of an unchanged article {1000 * timings[2] / n:.3f} ms")
     print(f"   so {n} articles cost {extract_s:.1f}s of extraction and {timings[0]:.2f}s of writing in one process")
+    print(f"   from worker to writer: {crossing[0] / n / 1024:.1f} KB pickled, pickling {1000 * crossing[1] / n:.3f} ms "
+          f"(in the worker), unpickling {1000 * crossing[2] / n:.3f} ms (in the writer process)")
+
+
+def crossing_costs(per_file: list[list[object]], chunk: int = 8, rounds: int = 3) -> tuple[int, float, float]:
+    """What the items cost on their way from a worker to the writer, sent as the pool sends them
+    (each chunk of `chunk` files' items pickled once): bytes, and the best of `rounds` CPU seconds
+    of pickling and of unpickling, all of the files."""
+    chunks = [per_file[i : i + chunk] for i in range(0, len(per_file), chunk)]
+    size, dump_s, load_s = 0, float("inf"), float("inf")
+    for _ in range(rounds):
+        t = time.process_time()
+        data = [pickle.dumps(c) for c in chunks]
+        dump_s = min(dump_s, time.process_time() - t)
+        t = time.process_time()
+        for d in data:
+            pickle.loads(d)
+        load_s = min(load_s, time.process_time() - t)
+        size = sum(map(len, data))
+    return size, dump_s, load_s
 
 
 # ---------------------------------------------------------------------------------------------

@@ -3,6 +3,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from operator import attrgetter
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .rows import ArticleRows
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,11 +165,11 @@ class ReadFailure:
 
 @dataclass(frozen=True, slots=True)
 class Item:
-    """One input's extraction result, with the file on disk it came from and that file's stamp
-    (size and modification time, so an unchanged file need not be read again)."""
+    """One input's extraction result, as the rows to store, with the file on disk it came from and
+    that file's stamp (size and modification time, so an unchanged file need not be read again)."""
 
     file: str
-    result: ArticleRecord | ReadFailure
+    result: ArticleRows | ReadFailure
     source_file: str
     size: int | None = None
     mtime_ns: int | None = None

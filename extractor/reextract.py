@@ -17,7 +17,8 @@ from .db.store import Store
 from . import __version__ as EXTRACTOR_VERSION
 from .pipeline import reanalyse
 from .pool import Workers
-from .records import ArticleMeta, ArticleRecord, CleanText
+from .records import ArticleMeta, CleanText
+from .rows import ArticleRows, article_rows
 
 BATCH_SIZE = 200
 
@@ -47,9 +48,9 @@ def _rows(engine: Engine, only_outdated: bool) -> Iterator[list[Row]]:
         last = batch[-1][0]
 
 
-def _reanalyse(row: Row) -> tuple[int, ArticleRecord]:
+def _reanalyse(row: Row) -> tuple[int, ArticleRows]:
     article_id, body, meta, flags = row
-    return article_id, reanalyse(body, meta, flags)
+    return article_id, article_rows(reanalyse(body, meta, flags))
 
 
 def count(engine: Engine, only_outdated: bool) -> int:
@@ -60,7 +61,7 @@ def count(engine: Engine, only_outdated: bool) -> int:
         return conn.scalar(query) or 0
 
 
-def _pool(workers: int, tables: dict[str, Any]) -> AbstractContextManager[Workers[Row, tuple[int, ArticleRecord]] | None]:
+def _pool(workers: int, tables: dict[str, Any]) -> AbstractContextManager[Workers[Row, tuple[int, ArticleRows]] | None]:
     return Workers(workers, _reanalyse, lexicon.use, tables) if workers > 1 else nullcontext()
 
 

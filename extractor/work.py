@@ -1,4 +1,5 @@
-"""What an extraction worker does with one input: read it and extract every article in it.
+"""What an extraction worker does with one input: read it, extract every article in it, and
+turn each into the rows the writer stores (rows.py), which cross between processes cheaply.
 
 Kept apart from the database code so that worker processes import only the extraction core.
 """
@@ -7,6 +8,7 @@ from __future__ import annotations
 from .pipeline import extract, has_article
 from .readers import read, stamp
 from .records import Item, ReadFailure
+from .rows import article_rows
 
 
 def process_path(path: str) -> list[Item]:
@@ -27,5 +29,5 @@ def process_path(path: str) -> list[Item]:
             failure = ReadFailure(doc.file, "no article text after removing page furniture")
             out.append(Item(doc.file, failure, path, size, mtime_ns))
         else:
-            out.append(Item(doc.file, record, path, size, mtime_ns))
+            out.append(Item(doc.file, article_rows(record), path, size, mtime_ns))
     return out

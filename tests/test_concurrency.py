@@ -29,6 +29,7 @@ from extractor.db.reposts import canonical_key
 from extractor.db.store import Store
 from extractor.pipeline import extract
 from extractor.records import Item
+from extractor.rows import article_rows
 
 from .conftest import ROOT, SEEDS
 
@@ -114,8 +115,8 @@ def chain_items(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Item]:
     items = {}
     for (name, values), seed in zip(CHAIN.items(), sorted(SEEDS.glob("*.txt"))):
         record = dataclasses.replace(extract(seed.read_text(encoding="utf-8")), minhash=_signature(values))
-        items[name] = Item(f"/chain/{name}.txt", record, f"/chain/{name}.txt", 1, 1)
-    published = [i.result.meta.published for i in items.values()]  # type: ignore[union-attr]
+        items[name] = Item(f"/chain/{name}.txt", article_rows(record), f"/chain/{name}.txt", 1, 1)
+    published = [i.result.published for i in items.values()]  # type: ignore[union-attr]
     assert published == sorted(published)  # a was published first: the group's canonical article
     return items
 

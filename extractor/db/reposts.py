@@ -12,33 +12,31 @@ group, whichever arrives first (a rule "link to the most similar" would give A+B
 arrival). `similarity` is a member's estimated similarity with its group's canonical article, so
 in such a chain it may be below the threshold.
 
-Each batch is linked in its writer's transaction, once its articles and band keys are stored:
-groups the batch joins are merged and, where a new article becomes canonical, re-pointed.
+Each batch is linked in its writer's transaction, once its articles are stored: its band keys
+are stored, the groups it joins merged and, where a new article becomes canonical, re-pointed.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, or_, select, update
+from sqlalchemy import Connection, bindparam, select, update
 
 from .. import dedupe
-from ..records import ArticleRecord
+from ..rows import ArticleRows
+from .bulk import insert_rows
 from .models import Article, ArticleBand
 
-_COLUMNS = (Article.id, Article.canonical_id, Article.published, Article.content_hash, Article.minhash)
 # A date no article has, so that articles without one sort after all dated ones.
 _UNDATED = date.max
 
 
 @dataclass(frozen=True, slots=True)
 class Member:
+    """An article as grouping sees it."""
+
     id: int
     root: int  # the id of its group's canonical article (its own id when it is canonical)
-    published: date | None
-    content_hash: str
     minhash: bytes
 
 
@@ -73,54 +71,71 @@ def merge(new: list[Member], candidates: dict[int, list[Member]]) -> list[set[in
     return [g for g in groups.values() if len(g) > 1]
 
 
-def _members(rows: Iterable[Any]) -> list[Member]:
-    return [Member(r.id, r.canonical_id or r.id, r.published, r.content_hash, r.minhash) for r in rows]
+def link(conn: Connection, stored: list[tuple[int, ArticleRows]]) -> None:
+    """Store the band keys of newly stored articles (id, rows) and group them with each other and
+    with those stored before.
 
-
-def link(conn: Connection, stored: list[tuple[int, ArticleRecord]]) -> None:
-    """Group newly stored articles (id, record) with each other and with those stored before.
-
-    Their rows (canonical_id NULL) and band keys must be written. Runs inside the writer's
-    transaction, which holds the writer lock: no other writer regroups meanwhile.
+    Their rows (canonical_id NULL) must be written. Runs inside the writer's transaction, which
+    holds the writer lock: no other writer regroups meanwhile.
     """
-    new = [Member(i, i, date.fromisoformat(r.meta.published) if r.meta.published else None, r.content_hash, r.minhash)
-           for i, r in stored if r.minhash]
-    if not new:
+    signed = [(i, r) for i, r in stored if r.minhash]
+    if not signed:
         return
-    bands = {m.id: list(enumerate(dedupe.bands(m.minhash))) for m in new}
+    new = [Member(i, i, r.minhash) for i, r in signed]  # type: ignore[arg-type]
+    bands = {i: list(enumerate(r.bands)) for i, r in signed}
+    # The articles stored before this batch that share a band with it (asked before the batch's
+    # own band keys are in, which would bring back every new article once per band) ...
+    sharing = _sharing(conn, bands)
+    # ... and the new ones that share one with each other.
+    for m in new:
+        for key in bands[m.id]:
+            sharing.setdefault(key, []).append(m)
+    insert_rows(conn, ArticleBand.__table__, ("article_id", "band", "hash"),
+                [(i, b, h) for i, keys in bands.items() for b, h in keys])
+    candidates = {m.id: list({c.id: c for key in bands[m.id] for c in sharing.get(key, [])}.values()) for m in new}
+    groups = merge(new, candidates)
+    if groups:
+        keys = {i: (canonical_key(date.fromisoformat(r.published) if r.published else None, r.content_hash), r.minhash)
+                for i, r in signed}
+        _repoint(conn, groups, keys)  # type: ignore[arg-type]
+
+
+def _sharing(conn: Connection, bands: dict[int, list[tuple[int, int]]]) -> dict[tuple[int, int], list[Member]]:
+    """The stored articles with each of these (band, hash) keys."""
     by_band: dict[int, set[int]] = {}
     for keys in bands.values():
         for b, h in keys:
             by_band.setdefault(b, set()).add(h)
-    # One equality and IN list per band: SQLite answers this from the (band, hash) index,
-    # where a row-value IN over (band, hash) pairs made it scan the whole table.
+    # One equality and IN list per band: SQLite answers this from the (band, hash) index, where a
+    # row-value IN over (band, hash) pairs made it scan the whole table. The keys are integers we
+    # computed, written into the SQL: a batch's thousands of them as parameters could pass
+    # SQLite's limit on parameters, and cost SQLAlchemy more work than the query.
+    where = " OR ".join(f"(b.band = {int(b)} AND b.hash IN ({', '.join(str(int(h)) for h in sorted(hs))}))"
+                        for b, hs in by_band.items())
+    rows = conn.exec_driver_sql(
+        "SELECT b.band, b.hash, a.id, a.canonical_id, a.minhash FROM article_bands b "
+        f"JOIN articles a ON a.id = b.article_id WHERE {where}")
     sharing: dict[tuple[int, int], list[Member]] = {}
-    rows = conn.execute(
-        select(ArticleBand.band, ArticleBand.hash, *_COLUMNS)
-        .join(Article, Article.id == ArticleBand.article_id)
-        .where(or_(*(and_(ArticleBand.band == b, ArticleBand.hash.in_(sorted(hs))) for b, hs in by_band.items())))
-    ).all()
-    for row, member in zip(rows, _members(rows)):
-        if member.minhash:
-            sharing.setdefault((row.band, row.hash), []).append(member)
-    candidates = {m.id: list({c.id: c for key in bands[m.id] for c in sharing.get(key, [])}.values()) for m in new}
-    groups = merge(new, candidates)
-    if groups:
-        _repoint(conn, groups, {m.id: m for m in new})
+    for band, key, article_id, canonical_id, minhash in rows:
+        if minhash:
+            sharing.setdefault((band, key), []).append(Member(article_id, canonical_id or article_id, minhash))
+    return sharing
 
 
-def _repoint(conn: Connection, groups: list[set[int]], new: dict[int, Member]) -> None:
-    """Point every member of each merged group at its canonical article, with their similarity."""
+def _repoint(conn: Connection, groups: list[set[int]], new: dict[int, tuple[tuple[date, str], bytes]]) -> None:
+    """Point every member of each merged group at its canonical article, with their similarity.
+
+    new: the canonical key and signature of each new article (id → (key, minhash))."""
     roots = dict(new)
     stored_roots = sorted({r for g in groups for r in g} - set(new))
     if stored_roots:
-        roots |= {m.id: m for m in _members(conn.execute(select(*_COLUMNS).where(Article.id.in_(stored_roots))))}
+        roots |= {a.id: (canonical_key(a.published, a.content_hash), a.minhash) for a in conn.execute(
+            select(Article.id, Article.published, Article.content_hash, Article.minhash).where(Article.id.in_(stored_roots)))}
     # Each group's old canonical article is the smallest of its group, so the smallest of the
     # roots is the smallest of the merged group.
-    winner = {r: min((roots[x] for x in g), key=lambda m: canonical_key(m.published, m.content_hash))
-              for g in groups for r in g}
-    losing = [r for r, w in winner.items() if r != w.id]
-    followers = [(r, r, roots[r].minhash) for r in losing]  # (member, its old root, minhash)
+    winner = {r: min(g, key=lambda x: roots[x][0]) for g in groups for r in g}
+    losing = [r for r, w in winner.items() if r != w]
+    followers = [(r, r, roots[r][1]) for r in losing]  # (member, its old root, minhash)
     stored_losing = [r for r in losing if r not in new]
     if stored_losing:
         followers += conn.execute(
@@ -129,7 +144,7 @@ def _repoint(conn: Connection, groups: list[set[int]], new: dict[int, Member]) -
         conn.execute(
             update(Article).where(Article.id == bindparam("member"))
             .values(canonical_id=bindparam("canonical"), similarity=bindparam("score")),
-            [{"member": member, "canonical": winner[root].id,
-              "score": dedupe.similarity(minhash, winner[root].minhash) if minhash and winner[root].minhash else None}
+            [{"member": member, "canonical": winner[root],
+              "score": dedupe.similarity(minhash, roots[winner[root]][1]) if minhash and roots[winner[root]][1] else None}
              for member, root, minhash in followers],
         )

@@ -5,27 +5,33 @@ second copy of the same text (or a re-run) adds nothing. A batch is written with
 of statements whatever its size (one executemany per table), which keeps a remote PostgreSQL
 server from costing a round trip per claim. Writers take turns (see Store._writing) and the
 unique constraints (INSERT … ON CONFLICT DO NOTHING) keep every article, place and programme once.
+
+The workers send each article as ArticleRows (rows.py): tuples in the tables' column order, with
+places as locality keys and programmes by name. The writer gives them their ids and hands the
+tuples to the driver as they are (bulk.py): SQLAlchemy's per-row parameter processing cost
+more than the database's own work on the big tables (metrics, bands, place mentions).
 """
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, bindparam, delete, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection, Engine, bindparam, delete, func, select, update
 
 from .. import __version__ as EXTRACTOR_VERSION
-from .. import dedupe
-from ..records import ArticleRecord, Item, Place, ReadFailure
+from ..records import Item, ReadFailure
+from ..rows import ARTICLE_COLUMNS, MENTION_COLUMNS, METRIC_COLUMNS, METRIC_INITIATIVE, METRIC_LOCALITY, ArticleRows, PlaceRow
 from . import reposts
+from .bulk import bind, insert_rows
 from .engine import write_transaction
-from .models import Article, ArticleBand, ArticleInitiative, IngestLog, Initiative, Locality, Metric, PlaceMention
+from .models import Article, ArticleInitiative, IngestLog, Initiative, Locality, Metric, PlaceMention
 
 STATUSES = ("ingested", "duplicate", "unchanged", "failed", "skipped")
+# The columns of ingest_log a row of _log has, in its order (then seen_at, on insert).
+_LOG_COLUMNS = ("file", "status", "reason", "article_id", "content_hash", "source_file", "file_size", "file_mtime_ns")
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,14 +41,6 @@ class Outcome:
     reason: str | None = None
     article_id: int | None = None
     metrics: int = 0
-
-
-def _insert_ignore(conn: Connection, table: Table, rows: list[dict[str, Any]], key: str) -> None:
-    """Insert rows, skipping those whose `key` already exists (portable ON CONFLICT DO NOTHING)."""
-    if not rows:
-        return
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    conn.execute(dialect.insert(table).on_conflict_do_nothing(index_elements=[key]), rows)
 
 
 def _now() -> datetime:
@@ -107,26 +105,26 @@ class Store:
 
     def log_skipped(self, skipped: list[tuple[str, str]]) -> None:
         """Log files that are no inputs (file, why) as `skipped`, each once however often seen."""
-        rows = [{"file": f, "status": "skipped", "reason": why, "source_file": f, "seen_at": _now()} for f, why in skipped]
-        if not rows:
+        if not skipped:
             return
         with self._writing() as conn:
-            for start in range(0, len(rows), 500):
-                _insert_ignore(conn, IngestLog.__table__, rows[start : start + 500], "file")
+            now = bind(conn, IngestLog.__table__.c.seen_at)(_now())
+            insert_rows(conn, IngestLog.__table__, ("file", "status", "reason", "source_file", "seen_at"),
+                        [(f, "skipped", why, f, now) for f, why in skipped], conflict="file")
 
-    def rewrite_batch(self, records: list[tuple[int, ArticleRecord]]) -> None:
+    def rewrite_batch(self, records: list[tuple[int, ArticleRows]]) -> None:
         """Replace stored articles' claims, programmes and places with a new extraction of them."""
         with self._writing() as conn:
             ids = [article_id for article_id, _ in records]
             for table in (Metric, ArticleInitiative, PlaceMention):
                 conn.execute(delete(table).where(table.article_id.in_(ids)))
-            self._ensure_places(conn, [rec for _, rec in records])
+            self._ensure_places(conn, [rows for _, rows in records])
             conn.execute(
                 update(Article).where(Article.id == bindparam("article_id")).values(
                     locality_id=bindparam("locality_id"), locality_method=bindparam("locality_method"),
                     extractor_version=EXTRACTOR_VERSION),
-                [{"article_id": article_id, "locality_id": self._place_id(rec.locality_path),
-                  "locality_method": rec.locality_method} for article_id, rec in records],
+                [{"article_id": article_id, "locality_id": self._locality_id(rows.locality),
+                  "locality_method": rows.locality_method} for article_id, rows in records],
             )
             self._children(conn, records)
 
@@ -145,188 +143,148 @@ class Store:
                 outcomes[i] = Outcome(item.file, "unchanged", None, before.article_id)
             else:
                 fresh.setdefault(result.content_hash, i)
-        stored = dict(conn.execute(select(Article.content_hash, Article.id).where(Article.content_hash.in_(list(fresh)))).all())
-        new: dict[int, tuple[str, ArticleRecord]] = {}  # item index → (file, record) to store
+        stored = self._ids(conn, list(fresh))
+        new: dict[int, tuple[str, ArticleRows]] = {}  # item index → (file, rows) to store
         for h, i in fresh.items():
-            record = items[i].result
-            if h not in stored and isinstance(record, ArticleRecord):
-                new[i] = (items[i].file, record)
+            rows = items[i].result
+            if h not in stored and isinstance(rows, ArticleRows):
+                new[i] = (items[i].file, rows)
         stored |= self._insert_articles(conn, list(new.values()))
         for i, item in enumerate(items):
-            record = item.result
-            if outcomes[i] is None and isinstance(record, ArticleRecord):
+            rows = item.result
+            if outcomes[i] is None and isinstance(rows, ArticleRows):
                 created = i in new
-                outcomes[i] = Outcome(item.file, "ingested" if created else "duplicate", record.warning,
-                                      stored[record.content_hash], len(record.metrics) if created else 0)
+                outcomes[i] = Outcome(item.file, "ingested" if created else "duplicate", rows.warning,
+                                      stored[rows.content_hash], len(rows.metrics) if created else 0)
         return [o for o in outcomes if o is not None]
 
-    def _insert_articles(self, conn: Connection, new: list[tuple[str, ArticleRecord]]) -> dict[str, int]:
+    @staticmethod
+    def _ids(conn: Connection, hashes: list[str]) -> dict[str, int]:
+        """The ids of the stored articles among these content hashes."""
+        return dict(conn.execute(select(Article.content_hash, Article.id).where(Article.content_hash.in_(hashes))).all())
+
+    def _insert_articles(self, conn: Connection, new: list[tuple[str, ArticleRows]]) -> dict[str, int]:
         """Insert new articles with their claims, places, programmes and band keys; hash → id."""
         if not new:
             return {}
-        records = [record for _, record in new]
-        self._ensure_places(conn, records)
-        rows = [self._article_row(file, record) for file, record in new]
-        dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-        stmt = dialect.insert(Article.__table__).on_conflict_do_nothing(index_elements=["content_hash"])
-        ids = dict(conn.execute(stmt.returning(Article.content_hash, Article.id), rows).all())
-        stored = [(ids[r.content_hash], r) for r in records]
+        self._ensure_places(conn, [rows for _, rows in new])
+        published, now = bind(conn, Article.__table__.c.published), bind(conn, Article.__table__.c.ingested_at)(_now())
+        at = ARTICLE_COLUMNS.index("published")
+        insert_rows(conn, Article.__table__, ("file", "content_hash", "locality_id", "extractor_version", "ingested_at",
+                                              *ARTICLE_COLUMNS),
+                    [(file, r.content_hash, self._locality_id(r.locality), EXTRACTOR_VERSION, now, *r.article[:at],
+                      published(date.fromisoformat(r.published)) if r.published else None, *r.article[at + 1 :])
+                     for file, r in new], conflict="content_hash")
+        ids = self._ids(conn, [r.content_hash for _, r in new])
+        stored = [(ids[r.content_hash], r) for _, r in new]
         self._children(conn, stored)
-        bands = [{"article_id": i, "band": b, "hash": h} for i, r in stored if r.minhash for b, h in enumerate(dedupe.bands(r.minhash))]
-        if bands:
-            conn.execute(ArticleBand.__table__.insert(), bands)
         reposts.link(conn, stored)
         return ids
 
-    def _article_row(self, file: str, rec: ArticleRecord) -> dict[str, Any]:
-        meta = rec.meta
-        return {
-            "file": file,
-            "content_hash": rec.content_hash,
-            "title": meta.title,
-            "published": date.fromisoformat(meta.published) if meta.published else None,
-            "source": meta.source,
-            "publisher": meta.publisher,
-            "author": meta.author,
-            "url": meta.url,
-            "locality_id": self._place_id(rec.locality_path),
-            "locality_method": rec.locality_method,
-            "canonical_id": None,  # until reposts.link groups it
-            "similarity": None,
-            "minhash": rec.minhash or None,
-            "body": rec.body,
-            "script": rec.script,
-            "pinyin_stripped": rec.pinyin_stripped,
-            "converted": rec.converted,
-            "garbled": rec.garbled,
-            "extractor_version": EXTRACTOR_VERSION,
-            "ingested_at": _now(),
-        }
-
     # -- claims, programmes, places -------------------------------------------------------------
 
-    def _children(self, conn: Connection, records: list[tuple[int, ArticleRecord]]) -> None:
+    def _children(self, conn: Connection, records: list[tuple[int, ArticleRows]]) -> None:
         """Insert the metrics, programme links and place mentions of stored articles."""
         kinds: dict[str, str | None] = {}
-        for _, rec in records:
-            for i in rec.initiatives:
-                if kinds.get(i.name) is None:
-                    kinds[i.name] = i.kind
+        for _, rows in records:
+            for name, first_kind, _, _ in rows.initiatives:
+                if kinds.get(name) is None:
+                    kinds[name] = first_kind
         ids = self._initiatives(conn, kinds)
+        place = self._locality_id
         links, metrics, mentions = [], [], []
         echoes: list[tuple[int, int]] = []  # (headline metric, body metric it repeats) as rows of metrics
-        for article_id, rec in records:
-            counts = Counter(i.name for i in rec.initiatives)
-            named = {i.name: i.kind for i in rec.initiatives if i.kind}
-            links += [{"article_id": article_id, "initiative_id": ids[n], "kind": named.get(n), "mentions": c}
-                      for n, c in counts.items()]
-            metrics += [
-                {
-                    "article_id": article_id,
-                    "value": m.value,
-                    "unit": m.unit,
-                    "unit_class": m.unit_class,
-                    "qualifier": m.qualifier,
-                    "subject": m.subject,
-                    "predicate": m.predicate,
-                    "period": m.period,
-                    "locality_id": self._place_id(rec.place_paths.get(m.locality, [])) if m.locality else None,
-                    "initiative_id": ids.get(m.initiative) if m.initiative else None,
-                    "span_text": m.span_text,
-                    "char_start": m.char_start,
-                    "char_end": m.char_end,
-                    "sentence": m.sentence,
-                    "base_value": m.base_value,
-                    "base_unit": m.base_unit,
-                    "is_rate": m.is_rate,
-                    "is_target": m.is_target,
-                    "is_threshold": m.is_threshold,
-                }
-                for m in rec.metrics
-            ]
-            first = len(metrics) - len(rec.metrics)
-            echoes += [(first + i, first + m.echo_of) for i, m in enumerate(rec.metrics) if m.echo_of is not None]
-            mentions += [
-                {"article_id": article_id, "locality_id": self._place_id(list(pm.path)), "text": pm.text,
-                 "char_start": pm.char_start, "char_end": pm.char_end, "method": pm.method}
-                for pm in rec.place_mentions
-            ]
-        for table, rows in ((ArticleInitiative, links), (PlaceMention, mentions)):
-            if rows:
-                conn.execute(table.__table__.insert(), rows)
+        for article_id, rows in records:
+            links += [(article_id, ids[name], kind, n) for name, _, kind, n in rows.initiatives]
+            first = len(metrics)
+            metrics += [(article_id, *m[:METRIC_LOCALITY], place(m[METRIC_LOCALITY]),
+                         ids.get(m[METRIC_INITIATIVE]) if m[METRIC_INITIATIVE] else None, sentence)
+                        for m, sentence in zip(rows.metrics, rows.sentences())]
+            echoes += [(first + e, first + b) for e, b in rows.echoes]
+            mentions += [(article_id, place(key), *rest) for key, *rest in rows.mentions]
+        insert_rows(conn, ArticleInitiative.__table__, ("article_id", "initiative_id", "kind", "mentions"), links)
+        insert_rows(conn, PlaceMention.__table__, ("article_id", "locality_id", *MENTION_COLUMNS), mentions)
         self._metrics(conn, metrics, echoes)
 
     @staticmethod
-    def _metrics(conn: Connection, rows: list[dict[str, Any]], echoes: list[tuple[int, int]]) -> None:
+    def _metrics(conn: Connection, rows: list[tuple[Any, ...]], echoes: list[tuple[int, int]]) -> None:
         """Insert metric rows; a headline echo learns its body metric's id once both have one."""
-        if not rows:
-            return
+        insert_rows(conn, Metric.__table__, ("article_id", *METRIC_COLUMNS, "locality_id", "initiative_id", "sentence"), rows)
         if not echoes:
-            conn.execute(Metric.__table__.insert(), rows)
             return
-        ids = conn.execute(Metric.__table__.insert().returning(Metric.id, sort_by_parameter_order=True), rows).scalars().all()
+        # The writer lock is held, and ids grow in the order rows are inserted (SQLite's rowids and
+        # PostgreSQL's sequence alike): an article's metrics in id order are its rows in order.
+        articles = sorted({rows[e][0] for pair in echoes for e in pair})
+        ids: dict[int, list[int]] = {}
+        for article_id, metric_id in conn.execute(
+                select(Metric.article_id, Metric.id).where(Metric.article_id.in_(articles)).order_by(Metric.id)):
+            ids.setdefault(article_id, []).append(metric_id)
+        first = {}  # article id → index of its first row in rows
+        for i, row in enumerate(rows):
+            first.setdefault(row[0], i)
+
+        def metric_id(i: int) -> int:
+            return ids[rows[i][0]][i - first[rows[i][0]]]
+
         conn.execute(update(Metric).where(Metric.id == bindparam("echo")).values(echo_of_id=bindparam("body")),
-                     [{"echo": ids[e], "body": ids[b]} for e, b in echoes])
+                     [{"echo": metric_id(e), "body": metric_id(b)} for e, b in echoes])
 
     def _initiatives(self, conn: Connection, kinds: dict[str, str | None]) -> dict[str, int]:
         missing = [n for n in kinds if n not in self._initiative_ids]
         for start in range(0, len(missing), 500):
             chunk = missing[start : start + 500]
-            _insert_ignore(conn, Initiative.__table__, [{"name": n, "kind": kinds[n]} for n in chunk], "name")
+            insert_rows(conn, Initiative.__table__, ("name", "kind"), [(n, kinds[n]) for n in chunk], conflict="name")
             self._initiative_ids.update(conn.execute(select(Initiative.name, Initiative.id).where(Initiative.name.in_(chunk))).all())
         return {n: self._initiative_ids[n] for n in kinds}
 
-    @staticmethod
-    def _keys(path: list[Place] | tuple[Place, ...]) -> list[str]:
-        """The locality key of each place on a path: its code, else name@parent key."""
-        keys: list[str] = []
-        for place in path:
-            keys.append(place.code or f"{place.name}@{keys[-1] if keys else ''}")
-        return keys
+    def _ensure_places(self, conn: Connection, records: list[ArticleRows]) -> None:
+        """Make sure every place the records name is a locality row (parents first), in bulk.
 
-    def _ensure_places(self, conn: Connection, records: list[ArticleRecord]) -> None:
-        """Make sure every place the records name is a locality row (parents first), in bulk."""
-        paths = [rec.locality_path for rec in records]
-        paths += [p for rec in records for p in rec.place_paths.values()]
-        paths += [list(pm.path) for rec in records for pm in rec.place_mentions]
-        wanted: dict[str, tuple[Place, str | None, str]] = {}  # key → (place, parent key, path)
-        for path in paths:
-            keys = self._keys(path)
-            for depth, (place, key) in enumerate(zip(path, keys)):
-                if key not in self._locality_ids:
-                    wanted[key] = (place, keys[depth - 1] if depth else None, "/".join(p.name for p in path[: depth + 1]))
-        for depth in sorted({w[2].count("/") for w in wanted.values()}):  # parents before children
-            level = {k: w for k, w in wanted.items() if w[2].count("/") == depth}
-            rows = [{"key": k, "name": p.name, "level": p.level, "code": p.code, "path": path,
-                     "parent_id": self._locality_ids[parent] if parent else None} for k, (p, parent, path) in level.items()]
-            for start in range(0, len(rows), 500):
-                chunk = rows[start : start + 500]
-                _insert_ignore(conn, Locality.__table__, chunk, "key")
+        New places are numbered in a fixed order: by depth, then as the batch names them, group by
+        group (the articles' localities, then the places of metrics, then the mentions)."""
+        wanted: dict[str, PlaceRow] = {}
+        for group in range(3):
+            for rows in records:
+                for place in rows.places[group]:
+                    if place[0] not in self._locality_ids:
+                        wanted[place[0]] = place
+        depths: dict[int, list[PlaceRow]] = {}
+        for place in wanted.values():
+            depths.setdefault(place[5].count("/"), []).append(place)
+        for depth in sorted(depths):  # parents before children
+            level = [(key, name, kind, code, path, self._locality_ids[parent] if parent else None)
+                     for key, name, kind, code, parent, path in depths[depth]]
+            for start in range(0, len(level), 500):
+                chunk = level[start : start + 500]
+                insert_rows(conn, Locality.__table__, ("key", "name", "level", "code", "path", "parent_id"), chunk,
+                            conflict="key")
                 self._locality_ids.update(conn.execute(
-                    select(Locality.key, Locality.id).where(Locality.key.in_([r["key"] for r in chunk]))).all())
+                    select(Locality.key, Locality.id).where(Locality.key.in_([r[0] for r in chunk]))).all())
 
-    def _place_id(self, path: list[Place] | tuple[Place, ...]) -> int | None:
-        """The locality id of the last place on a path (created by _ensure_places)."""
-        return self._locality_ids[self._keys(path)[-1]] if path else None
+    def _locality_id(self, key: str | None) -> int | None:
+        """The locality id of a place key (created by _ensure_places)."""
+        return self._locality_ids[key] if key else None
 
     # -- the log --------------------------------------------------------------------------------
 
     def _log(self, conn: Connection, items: list[Item], outcomes: list[Outcome], logged: dict[str, Any]) -> None:
         """Record what became of every item (an unchanged file keeps its status and reason)."""
-        rows = []
+        now = bind(conn, IngestLog.__table__.c.seen_at)(_now())
+        rows, changed = [], []
         for item, outcome in zip(items, outcomes):
             before = logged.get(item.file)
             kept = outcome.status == "unchanged" and before is not None
             status, reason = (before.status, before.reason) if kept else (outcome.status, outcome.reason)
             result = item.result
-            rows.append({
-                "file": item.file, "status": status, "reason": reason, "article_id": outcome.article_id,
-                "content_hash": result.content_hash if isinstance(result, ArticleRecord) else None,
-                "source_file": item.source_file, "file_size": item.size, "file_mtime_ns": item.mtime_ns,
-                "seen_at": _now(),
-            })
-        _insert_ignore(conn, IngestLog.__table__, [r for r in rows if r["file"] not in logged], "file")
-        changed = [{**r, "log_file": r["file"]} for r in rows if r["file"] in logged]
+            row = (item.file, status, reason, outcome.article_id,
+                   result.content_hash if isinstance(result, ArticleRows) else None,
+                   item.source_file, item.size, item.mtime_ns)
+            if before is None:
+                rows.append((*row, now))
+            else:
+                changed.append(dict(zip(_LOG_COLUMNS, row)))
+        insert_rows(conn, IngestLog.__table__, (*_LOG_COLUMNS, "seen_at"), rows, conflict="file")
         if changed:
-            values = {k: bindparam(k) for k in rows[0] if k != "file"}
-            conn.execute(update(IngestLog).where(IngestLog.file == bindparam("log_file")).values(**values), changed)
+            values = {k: bindparam(k) for k in _LOG_COLUMNS if k != "file"}
+            conn.execute(update(IngestLog).where(IngestLog.file == bindparam("log_file")).values(**values, seen_at=_now()),
+                         [{**r, "log_file": r["file"]} for r in changed])
