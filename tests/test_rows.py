@@ -100,12 +100,13 @@ def test_rows_pickle_whole_and_smaller_than_the_record() -> None:
     for rows in map(article_rows, records):
         assert pickle.loads(pickle.dumps(rows)) == rows
         assert isinstance(pickle.loads(pickle.dumps(rows)), ArticleRows)
-    # Both carry the body once; the rest (metrics with their sentences, places, programmes) is
-    # less than half as much as rows.
+    # Both carry the body once; the rest (metrics with their sentences, places, programmes) pickles
+    # to under 60% as rows (the record's metrics of one sentence share its string, so pickle sends
+    # that sentence once there too; rows send only its offsets).
     bodiless = [dataclasses.replace(rec, body="") for rec in records]
     body = ARTICLE_COLUMNS.index("body")
     rows = [r._replace(article=(*r.article[:body], "", *r.article[body + 1 :])) for r in map(article_rows, records)]
-    assert sum(len(pickle.dumps(r)) for r in rows) < 0.5 * sum(len(pickle.dumps(r)) for r in bodiless)
+    assert sum(len(pickle.dumps(r)) for r in rows) < 0.6 * sum(len(pickle.dumps(r)) for r in bodiless)
 
 
 # -- what the writer stores from them, read back -----------------------------------------------------
