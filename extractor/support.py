@@ -14,7 +14,7 @@ from math import lcm
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .gazetteer import Gazetteer
+    from .place_index import PlaceIndex
 
 LEVELS = {2: "province", 4: "city", 6: "county", 9: "town"}  # by the length of an NBS code
 ROOT = ""
@@ -33,8 +33,8 @@ _Node = str | frozenset[str] | tuple[str, str]
 class SupportTree:
     """Weights of mentions, summed up the division tree, for walking down to the primary locality."""
 
-    def __init__(self, gazetteer: Gazetteer) -> None:
-        self._gz = gazetteer
+    def __init__(self, index: PlaceIndex) -> None:
+        self._index = index
         self.own: dict[_Node, float] = defaultdict(float)
         self.sub: dict[_Node, float] = defaultdict(float)
         self.kids: dict[_Node, set[_Node]] = defaultdict(set)
@@ -47,15 +47,15 @@ class SupportTree:
         node: _Node = (code, town) if town else code
         if node not in self.own:
             self._scope_units.clear()
-        path: tuple[_Node, ...] = (ROOT, *self._gz._ancestors(code), code, *((node,) if town else ()))
+        path: tuple[_Node, ...] = (ROOT, *self._index.ancestors(code), code, *((node,) if town else ()))
         self.own[node] += weight
         self._propagate(path, weight, strong, in_title)
 
     def add_group(self, codes: tuple[str, ...], weight: float, strong: bool, in_title: bool = False) -> None:
         """An unresolved name sits under the lowest unit that contains all its candidates."""
-        common = set.intersection(*(set(self._gz._ancestors(c)) for c in codes))
+        common = set.intersection(*(set(self._index.ancestors(c)) for c in codes))
         lca = max(common, key=len, default=ROOT)
-        path = (ROOT, *self._gz._ancestors(lca), lca) if lca else (ROOT,)
+        path = (ROOT, *self._index.ancestors(lca), lca) if lca else (ROOT,)
         self._propagate((*path, frozenset(codes)), weight, strong, in_title)
 
     def add_scope(self, levels: tuple[str, ...], suffix: str, weight: float) -> None:
@@ -76,7 +76,7 @@ class SupportTree:
         if isinstance(node, tuple):
             return "town", node[1]
         if isinstance(node, str) and node:
-            return LEVELS[len(node)], self._gz._names[node]
+            return LEVELS[len(node)], self._index.names[node]
         return None
 
     def _propagate(self, path: tuple[_Node, ...], weight: float, strong: bool, in_title: bool) -> None:
