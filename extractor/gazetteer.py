@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from .mentions import Found, Mention, MentionFinder
 from .place_index import DIVISIONS_FILE, NOT_A_PLACE, Division, PlaceIndex, short_stem, town_stem
@@ -68,7 +68,9 @@ class Gazetteer:
         self.index = index
         self._finder = MentionFinder(index)
         self._lex = index.lex
-        self._resolutions: dict[tuple[str, str], Resolution] = {}  # (code, method): the same in every article
+        # The same in every article: (code, method), and the candidates of an ambiguous name.
+        self._resolutions: dict[tuple[str, str], Resolution] = {}
+        self._unresolved = lru_cache(maxsize=16384)(self._unresolved_among)
 
     def get(self, code: str) -> Division | None:
         return self.index.get(code)
@@ -154,6 +156,9 @@ class Gazetteer:
             upper = [c for c in codes if len(c) == top]
             if len(upper) == 1:
                 return self._resolved(upper[0], "higher-level")
+        return self._unresolved(codes)
+
+    def _unresolved_among(self, codes: tuple[str, ...]) -> Resolution:
         return Resolution(None, "unresolved", tuple(d for c in codes if (d := self.index.get(c))))
 
     def _weigh(self, f: Found, attested: set[str]) -> tuple[float, bool]:

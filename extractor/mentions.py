@@ -65,8 +65,27 @@ class Found:
     outlet: bool  # in metadata, or followed by an outlet word: 台山政府网, 上海智慧党建网
 
 
+@dataclass(frozen=True, slots=True)
+class _Plain:
+    """A text's candidates, and what was chosen from them before the article's aliases were known."""
+
+    candidates: list[_Candidate]
+    hits: list[Hit]
+    taken: bytearray  # at each character, the length of the match chosen there (0: none)
+
+
 def _longest_leftmost(c: _Candidate) -> tuple[int, int]:
     return c[0] - c[1], c[0]
+
+
+def _may_change(taken: bytearray, alias_spans: list[tuple[int, int]]) -> bool:
+    """Whether adding these alias occurrences to a text's candidates may change what is chosen.
+
+    Matches are chosen longest first: those longer than every alias are chosen as they were without
+    the aliases. An alias overlapping one of them is never chosen, and when none is, the shorter
+    matches meet the same choices as before. 路口 inside the 路口镇 that made it an alias is the usual case."""
+    longest = max(e - s for s, e in alias_spans)
+    return any(max(taken[s:e]) <= longest for s, e in alias_spans)
 
 
 class MentionFinder:
@@ -85,13 +104,14 @@ class MentionFinder:
     def find_all(self, texts: Sequence[tuple[str, str]]) -> tuple[list[Found], set[str]]:
         """Mentions in all of an article's texts, and the divisions the article clearly names."""
         plain = [self._metadata(t) if src == "context" else self._plain(t) for src, t in texts]
-        aliases = self._aliases(h for _, hits in plain for h in hits)
+        aliases = self._aliases(h for p in plain for h in p.hits)
         found: list[Found] = []
-        for (src, t), (candidates, hits) in zip(texts, plain):
-            if aliases and (alias_spans := occurrences(t, aliases)):  # else the aliases change nothing here
-                where = {(s, e): entry for s, e, entry in candidates}
+        for (src, t), p in zip(texts, plain):
+            hits = p.hits
+            if aliases and (alias_spans := occurrences(t, aliases)) and _may_change(p.taken, alias_spans):
+                where = {(s, e): entry for s, e, entry in p.candidates}
                 where.update(((s, e), aliases[t[s:e]]) for s, e in alias_spans)  # an alias wins over a surface
-                hits = self._hits(t, [(s, e, entry) for (s, e), entry in where.items()])
+                hits = self._hits(t, [(s, e, entry) for (s, e), entry in where.items()])[0]
             found += [Found(src, t, h, src == "context" or bool(self._lex.outlet_after.match(t, h.end))) for h in hits]
         attested = {c for f in found for c in f.hit.named}
         attested |= {f.hit.codes[0] for f in found if len(f.hit.codes) == 1 and f.outlet}
@@ -107,25 +127,25 @@ class MentionFinder:
         return [Found("url", url, Hit(offset + label.start(), offset + label.end(), label.group(), tuple(codes), "short"), True)
                 for label in re.finditer(r"[a-z]+", host) if (codes := pinyin.get(label.group()))]
 
-    def _plain(self, text: str) -> tuple[list[_Candidate], list[Hit]]:
+    def _plain(self, text: str) -> _Plain:
         """The candidates in a text, and its mentions without the article's aliases."""
         candidates = self._index.index.find(text)
-        return candidates, self._hits(text, candidates) if candidates else []
+        return _Plain(candidates, *self._hits(text, candidates))
 
-    def _hits(self, text: str, candidates: list[_Candidate]) -> list[Hit]:
+    def _hits(self, text: str, candidates: list[_Candidate]) -> tuple[list[Hit], bytearray]:
         """Longest matches first, then leftmost, without overlaps; those that fit their context,
-        parents and children joined into chains."""
+        parents and children joined into chains. And the length of the match chosen at each character."""
         taken = bytearray(len(text))
         kept = []
         for start, end, (codes, kind) in sorted(candidates, key=_longest_leftmost):
-            if taken.find(1, start, end) >= 0:
+            if any(taken[start:end]):
                 continue
-            taken[start:end] = b"\1" * (end - start)
+            taken[start:end] = bytes((end - start,)) * (end - start)
             surface = text[start:end]
             if self._fits_context(text, start, end, surface, kind):
                 kept.append(Hit(start, end, surface, codes, kind, codes if kind == "full" else ()))
         kept.sort(key=lambda h: h.start)
-        return [h for h in self._chain(kept) if h.kind == "chain" or self._stands_alone(text, h)]
+        return [h for h in self._chain(kept) if h.kind == "chain" or self._stands_alone(text, h)], taken
 
     def _fits_context(self, text: str, start: int, end: int, surface: str, kind: str) -> bool:
         """Drop matches that belong to another word: 部分乡镇 is not 分乡镇, 中山路 not 中山市."""

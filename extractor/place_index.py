@@ -129,6 +129,7 @@ class PlaceIndex:
         self.index = SurfaceIndex(surfaces)
         self._ancestry: dict[str, tuple[str, ...]] = {}  # filled as codes are asked about
         self._divisions: dict[str, Division] = {}  # the same
+        self._common: dict[tuple[str, ...], str | None] = {}  # the same, for the candidates of a surface
 
     @classmethod
     def load(cls, path: Path = DIVISIONS_FILE) -> PlaceIndex:
@@ -154,6 +155,13 @@ class PlaceIndex:
             if n < len(code) and code[:n] in self.names:
                 return code[:n]
         return None
+
+    def common_ancestor(self, codes: tuple[str, ...]) -> str | None:
+        """The lowest division above all of `codes` (None when they are in different provinces)."""
+        if codes not in self._common:
+            common = set.intersection(*(set(self.ancestors(c)) for c in codes))
+            self._common[codes] = max(common, key=len, default=None)
+        return self._common[codes]
 
     def ancestors(self, code: str) -> tuple[str, ...]:
         """Codes above `code`, province first."""

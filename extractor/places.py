@@ -9,7 +9,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .gazetteer import Division, Resolution, load
+from .gazetteer import Resolution, load
 from .records import Metric, Place, PlaceMention, replace_metric
 
 
@@ -23,17 +23,17 @@ class Located:
 
 
 @lru_cache(maxsize=16384)  # the same places in article after article; the paths are immutable
-def _path(division: Division, town: str | None = None) -> tuple[Place, ...]:
+def _path(code: str, town: str | None = None) -> tuple[Place, ...]:
     """Province first, down to the division, and to the unlisted town under it when there is one."""
-    chain = load().path(division.code)
+    chain = load().path(code)
     path = tuple(
         Place(name=d.name, level=d.level, parent=chain[i - 1].name if i else None, code=d.code) for i, d in enumerate(chain)
     )
-    return (*path, Place(name=town, level="town", parent=division.name)) if town else path
+    return (*path, Place(name=town, level="town", parent=chain[-1].name)) if town else path
 
 
 def _resolved(res: Resolution) -> tuple[Place, ...]:
-    return _path(res.division, res.town) if res.division else _unresolved(res)
+    return _path(res.division.code, res.town) if res.division else _unresolved(res)
 
 
 def _unresolved(res: Resolution) -> tuple[Place, ...]:

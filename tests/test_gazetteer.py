@@ -189,6 +189,8 @@ INDEX_TEXTS = [t for t, _ in MENTIONS] + NOT_PLACES + [
     "台山",  # a whole text that is one short form
     "",
 ]
+# long enough for the index to find the endings with numpy; an astral character must not shift offsets
+INDEX_TEXTS += ["，".join(INDEX_TEXTS), "\U0001F600在斗山镇" * 20 + "台山"]
 
 
 @pytest.mark.parametrize("text", INDEX_TEXTS)
