@@ -25,8 +25,8 @@ from .mentions import Found, Mention, MentionFinder
 from .place_index import DIVISIONS_FILE, NOT_A_PLACE, Division, PlaceIndex, short_stem, town_stem
 from .support import ROOT, SUPPORT_SOURCES, SupportBySource, SupportTree
 
-__all__ = ["DIVISIONS_FILE", "NOT_A_PLACE", "Division", "Gazetteer", "Mention", "Resolution", "load",
-           "short_stem", "town_stem"]
+__all__ = ["DIVISIONS_FILE", "NOT_A_PLACE", "Division", "Found", "Gazetteer", "Mention", "Resolution", "Weighed",
+           "load", "short_stem", "town_stem"]
 
 # 全县/我县/该镇/本市 ...: the article's own unit, named only by its kind.
 SCOPE = re.compile(r"[全我该本](县|市|区|镇|乡|旗|盟|州)(?![委长级直属域内外县])")
@@ -54,7 +54,7 @@ class Resolution:
 
 
 @dataclass(slots=True)
-class _Weighed:
+class Weighed:
     """A mention, what it was decided to be, and how much it says about the article's locality."""
 
     found: Found
@@ -96,6 +96,12 @@ class Gazetteer:
         `context` holds metadata strings: source outlet, publisher, byline.  Mentions carry the name
         of the string their offsets index (Mention.source).
         """
+        primary, weighed = self.weigh_article(title, body, context, url)
+        return primary, [(w.found.hit.mention(w.found.source), w.resolution) for w in weighed]
+
+    def weigh_article(self, title: str | None, body: str, context: Sequence[str] = (),
+                      url: str | None = None) -> tuple[Resolution, list[Weighed]]:
+        """resolve_article, with each mention as found (Found: its text, source and offsets) and weighed."""
         texts = [("title", title or ""), ("body", body), *(("context", c) for c in context)]
         found, attested = self._finder.find_all(texts)
         found += self._finder.url_hits(url)
@@ -105,12 +111,11 @@ class Gazetteer:
         unlisted = self._unlisted(found)
         weighed = []
         for f in found:
-            w = _Weighed(f, self._decide(f, support, attested, unlisted))
+            w = Weighed(f, self._decide(f, support, attested, unlisted))
             w.weight, w.strong = self._weigh(f, attested)
             weighed.append(w)
         self._mark_lead(weighed)
-        primary = self._primary(weighed, texts)
-        return primary, [(w.found.hit.mention(w.found.source), w.resolution) for w in weighed]
+        return self._primary(weighed, texts), weighed
 
     def _resolved(self, code: str, method: str) -> Resolution:
         known = self._resolutions.get((code, method))
@@ -176,14 +181,14 @@ class Gazetteer:
         return weight, True
 
     @staticmethod
-    def _mark_lead(weighed: list[_Weighed]) -> None:
+    def _mark_lead(weighed: list[Weighed]) -> None:
         """The first plain place mention of the body introduces the article's subject."""
         plain = SOURCE_WEIGHT["body"]
         lead = next((w for w in weighed if w.found.source == "body" and w.strong and w.weight == plain), None)
         if lead:
             lead.weight *= LEAD_BONUS
 
-    def _primary(self, weighed: list[_Weighed], texts: list[tuple[str, str]]) -> Resolution:
+    def _primary(self, weighed: list[Weighed], texts: list[tuple[str, str]]) -> Resolution:
         tree = SupportTree(self.index)
         for w in weighed:
             in_title = w.found.source == "title" and w.strong
@@ -205,7 +210,7 @@ class Gazetteer:
         return Resolution(self.index.get(node), self._method_for(node, weighed))
 
     @staticmethod
-    def _method_for(code: str, weighed: list[_Weighed]) -> str:
+    def _method_for(code: str, weighed: list[Weighed]) -> str:
         """How the primary was decided: by its heaviest mention, or by the metadata it came from."""
         support = [w for w in weighed if w.resolution.division and w.resolution.division.code.startswith(code)]
         best = max(support, key=lambda w: w.weight, default=None)

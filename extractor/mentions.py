@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -38,8 +39,7 @@ class Mention:
     town: str | None = None  # for unlisted: the town's name
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
+class Hit(NamedTuple):  # a tuple, not a dataclass: a dozen are made per article, and a tuple is made in C
     """A mention while it is being found: Mention plus the divisions it names in full."""
 
     start: int
@@ -55,8 +55,7 @@ class Hit:
         return Mention(self.start, self.end, self.text, self.codes, self.kind, source, self.town)
 
 
-@dataclass(frozen=True, slots=True)
-class Found:
+class Found(NamedTuple):
     """One mention in an article, with the text it is in and where that text came from."""
 
     source: str  # title | body | context | url
@@ -65,8 +64,7 @@ class Found:
     outlet: bool  # in metadata, or followed by an outlet word: 台山政府网, 上海智慧党建网
 
 
-@dataclass(frozen=True, slots=True)
-class _Plain:
+class _Plain(NamedTuple):
     """A text's candidates, and what was chosen from them before the article's aliases were known."""
 
     candidates: list[_Candidate]

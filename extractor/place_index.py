@@ -166,16 +166,11 @@ class PlaceIndex:
     def ancestors(self, code: str) -> tuple[str, ...]:
         """Codes above `code`, province first."""
         known = self._ancestry.get(code)
-        if known is not None:
-            return known
-        out: list[str] = []
-        parent = self._parent(code)
-        while parent:
-            out.append(parent)
-            parent = self._parent(parent)
-        known = tuple(reversed(out))
-        if code in self.names:  # remembered for divisions only: callers may ask about any string
-            self._ancestry[code] = known
+        if known is None:
+            parent = self._parent(code)
+            known = (*self.ancestors(parent), parent) if parent else ()  # the parent's are known after a first town
+            if code in self.names:  # remembered for divisions only: callers may ask about any string
+                self._ancestry[code] = known
         return known
 
 

@@ -48,14 +48,13 @@ def _unresolved(res: Resolution) -> tuple[Place, ...]:
 def locate(title: str | None, body: str, body_offset: int, context: list[str], url: str | None,
            metrics: list[Metric]) -> Located:
     """Resolve the article's places; body offsets shift by body_offset into the stored body."""
-    primary, mentions = load().resolve_article(title, body, context=context, url=url)
+    primary, weighed = load().weigh_article(title, body, context=context, url=url)
     path = list(_resolved(primary))
     in_body: list[PlaceMention] = []
-    for mention, res in mentions:
-        if mention.source != "body":
-            continue
-        place_path = _resolved(res)
-        in_body.append(PlaceMention(mention.text, mention.start + body_offset, mention.end + body_offset, place_path, res.method))
+    for w in weighed:
+        if w.found.source == "body":
+            hit, res = w.found.hit, w.resolution
+            in_body.append(PlaceMention(hit.text, hit.start + body_offset, hit.end + body_offset, _resolved(res), res.method))
     place_paths: dict[str, list[Place]] = {}
     located: list[Metric] = []
     resolved = sorted((m for m in in_body if m.path), key=lambda m: m.char_start)
