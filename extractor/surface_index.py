@@ -63,7 +63,7 @@ class SurfaceIndex(Generic[V]):
         if len(text) < _SHORT_TEXT:
             return range(2, len(text) + 1)
         points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        passed = self._bitmap[((points[:-1] * _MUL) ^ points[1:]) & _MASK]
+        passed = self._bitmap.take(((points[:-1] * _MUL) ^ points[1:]) & _MASK)  # take: a cheaper gather than []
         return (np.flatnonzero(passed) + 2).tolist()
 
 
