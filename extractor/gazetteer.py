@@ -20,6 +20,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import NamedTuple
 
 from .mentions import Found, Mention, MentionFinder
 from .place_index import DIVISIONS_FILE, NOT_A_PLACE, Division, PlaceIndex, short_stem, town_stem
@@ -55,14 +56,13 @@ class Resolution:
     town: str | None = None
 
 
-@dataclass(slots=True)
-class Weighed:
+class Weighed(NamedTuple):
     """A mention, what it was decided to be, and how much it says about the article's locality."""
 
     found: Found
     resolution: Resolution
-    weight: float = 0.0
-    strong: bool = False  # may on its own make a place the article's locality
+    weight: float
+    strong: bool  # may on its own make a place the article's locality
 
 
 class Gazetteer:
@@ -111,11 +111,7 @@ class Gazetteer:
         support = (SupportBySource([(o.source, o.hit.codes) for o in found])
                    if any(len(o.hit.codes) > 1 for o in found) else None)
         unlisted = self._unlisted(found)
-        weighed = []
-        for f in found:
-            w = Weighed(f, self._decide(f, support, attested, unlisted))
-            w.weight, w.strong = self._weigh(f, attested)
-            weighed.append(w)
+        weighed = [Weighed(f, self._decide(f, support, attested, unlisted), *self._weigh(f, attested)) for f in found]
         self._mark_lead(weighed)
         return self._primary(weighed, texts), weighed
 
@@ -186,9 +182,9 @@ class Gazetteer:
     def _mark_lead(weighed: list[Weighed]) -> None:
         """The first plain place mention of the body introduces the article's subject."""
         plain = SOURCE_WEIGHT["body"]
-        lead = next((w for w in weighed if w.found.source == "body" and w.strong and w.weight == plain), None)
-        if lead:
-            lead.weight *= LEAD_BONUS
+        lead = next((i for i, w in enumerate(weighed) if w.found.source == "body" and w.strong and w.weight == plain), None)
+        if lead is not None:
+            weighed[lead] = weighed[lead]._replace(weight=weighed[lead].weight * LEAD_BONUS)
 
     def _primary(self, weighed: list[Weighed], texts: list[tuple[str, str]]) -> Resolution:
         tree = SupportTree(self.index)

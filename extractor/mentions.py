@@ -142,8 +142,8 @@ class MentionFinder:
             surface = text[start:end]
             if self._fits_context(text, start, end, surface, kind):
                 kept.append(Hit(start, end, surface, codes, kind, codes if kind == "full" else ()))
-        kept.sort(key=lambda h: h.start)
-        return [h for h in self._chain(kept) if h.kind == "chain" or self._stands_alone(text, h)], taken
+        kept.sort()  # by start: the chosen matches do not overlap
+        return [h for h in self._chain(kept) if h.kind != "full" or len(h.text) > 2 or self._stands_alone(text, h)], taken
 
     def _fits_context(self, text: str, start: int, end: int, surface: str, kind: str) -> bool:
         """Drop matches that belong to another word: 部分乡镇 is not 分乡镇, 中山路 not 中山市."""
@@ -157,6 +157,8 @@ class MentionFinder:
     @staticmethod
     def _chain(hits: list[Hit]) -> list[Hit]:
         """Merge a parent directly followed by its child (衡阳市雁峰区) into one mention of the child."""
+        if not any(a.end == b.start for a, b in zip(hits, hits[1:])):
+            return hits  # nothing directly follows another: the usual case
         out: list[Hit] = []
         for hit in hits:
             prev = out[-1] if out else None
@@ -177,9 +179,8 @@ class MentionFinder:
         return out
 
     def _stands_alone(self, text: str, hit: Hit) -> bool:
-        """A one-character stem with its suffix (和县, 张镇) is often part of a longer word."""
-        if hit.kind != "full" or len(hit.text) > 2:
-            return True
+        """A one-character stem with its suffix (和县, 张镇: a full name of two characters) is often part
+        of a longer word."""
         before = text[hit.start - 1] if hit.start else ""
         after = text[hit.end : hit.end + 2]
         if hit.text[-1] in "镇乡" and after.startswith("长"):
