@@ -10,7 +10,7 @@ import gzip
 import re
 import tomllib
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -129,7 +129,6 @@ class PlaceIndex:
         self.index = SurfaceIndex(surfaces)
         self._ancestry: dict[str, tuple[str, ...]] = {}  # filled as codes are asked about
         self._divisions: dict[str, Division] = {}  # the same
-        self._common: dict[tuple[str, ...], str | None] = {}  # the same, for the candidates of a surface
 
     @classmethod
     def load(cls, path: Path = DIVISIONS_FILE) -> PlaceIndex:
@@ -141,37 +140,32 @@ class PlaceIndex:
             name = self.names.get(code)
             if name is None:
                 return None
-            known = self._divisions[code] = Division(code, name, LEVELS[len(code)], self._parent(code))
+            above = self.ancestors(code)
+            known = self._divisions[code] = Division(code, name, LEVELS[len(code)], above[-1] if above else None)
         return known
 
     def path(self, code: str) -> list[Division]:
         """Province first, down to `code`; empty for an unknown code."""
         return [d for c in (*self.ancestors(code), code) if (d := self.get(c))]
 
-    def _parent(self, code: str) -> str | None:
-        # Municipalities and directly administered county-level cities have no city row,
-        # so a county's parent is its city when there is one, else its province.
-        for n in (6, 4, 2):
-            if n < len(code) and code[:n] in self.names:
-                return code[:n]
-        return None
-
-    def common_ancestor(self, codes: tuple[str, ...]) -> str | None:
-        """The lowest division above all of `codes` (None when they are in different provinces)."""
-        if codes not in self._common:
-            common = set.intersection(*(set(self.ancestors(c)) for c in codes))
-            self._common[codes] = max(common, key=len, default=None)
-        return self._common[codes]
-
     def ancestors(self, code: str) -> tuple[str, ...]:
-        """Codes above `code`, province first."""
+        """Codes above `code`, province first: those of its first 2, 4 and 6 digits that are divisions.
+        (Municipalities and directly administered county-level cities have no city row, so a county's
+        parent is its city when there is one, else its province.)"""
         known = self._ancestry.get(code)
         if known is None:
-            parent = self._parent(code)
-            known = (*self.ancestors(parent), parent) if parent else ()  # the parent's are known after a first town
+            known = tuple(code[:n] for n in (2, 4, 6) if n < len(code) and code[:n] in self.names)
             if code in self.names:  # remembered for divisions only: callers may ask about any string
                 self._ancestry[code] = known
         return known
+
+    def common_ancestor(self, codes: Sequence[str]) -> str | None:
+        """The lowest division above all of `codes` (None when they are in different provinces)."""
+        shortest = min(map(len, codes))
+        for n in (6, 4, 2):
+            if n < shortest and (head := codes[0][:n]) in self.names and all(c.startswith(head) for c in codes):
+                return head
+        return None
 
 
 def read_rows(path: Path) -> list[tuple[str, str, str]]:

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from math import lcm
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from .place_index import PlaceIndex
@@ -128,8 +127,7 @@ def _prefixes(code: str) -> frozenset[str]:
     return frozenset(map(code.__getitem__, _PREFIX_SLICES))
 
 
-@dataclass(frozen=True, slots=True)
-class CodeSets:
+class CodeSets(NamedTuple):  # hashed and compared in C (a dataclass's __hash__ is Python)
     """A mention's candidate codes, arranged to test quickly whether a code nests with any of them:
     `code in prefixes` when the code is a candidate or above one, `not _prefixes(code).isdisjoint(codes)`
     when a candidate is above the code."""
