@@ -24,15 +24,13 @@ from typing import NamedTuple
 
 from .mentions import Found, Mention, MentionFinder
 from .place_index import DIVISIONS_FILE, NOT_A_PLACE, Division, PlaceIndex, short_stem, town_stem
-from .surface_index import occurrences
 from .support import ROOT, SUPPORT_SOURCES, SupportBySource, SupportTree
 
 __all__ = ["DIVISIONS_FILE", "NOT_A_PLACE", "Division", "Found", "Gazetteer", "Mention", "Resolution", "Weighed",
            "load", "short_stem", "town_stem"]
 
 # 全县/我县/该镇/本市 ...: the article's own unit, named only by its kind.
-SCOPE_WORDS = "全我该本"
-SCOPE = re.compile(rf"[{SCOPE_WORDS}](县|市|区|镇|乡|旗|盟|州)(?![委长级直属域内外县])")
+SCOPE = re.compile(r"[全我该本](县|市|区|镇|乡|旗|盟|州)(?![委长级直属域内外县])")
 SCOPE_LEVELS = {"县": ("county",), "旗": ("county",), "区": ("county",), "市": ("county", "city"),
                 "镇": ("town",), "乡": ("town",), "盟": ("city",), "州": ("city",)}
 
@@ -196,7 +194,7 @@ class Gazetteer:
                 tree.add_group(w.found.hit.codes, w.weight, w.strong, in_title)
         for src, text in texts:
             if src in ("title", "body"):
-                for m in _scopes(text):
+                for m in SCOPE.finditer(text):
                     tree.add_scope(SCOPE_LEVELS[m.group(1)], m.group(1), SOURCE_WEIGHT[src])
         node = tree.walk()
         if isinstance(node, frozenset):
@@ -215,14 +213,6 @@ class Gazetteer:
         if best is None:  # only unresolved names under it, all within this unit
             return "common-parent"
         return {"context": "outlet-name", "url": "url"}.get(best.found.source, best.resolution.method)
-
-
-def _scopes(text: str) -> list[re.Match[str]]:
-    """SCOPE.finditer(text): matched only where str.find (a C scan) sees one of its first characters,
-    not tried by the regex engine at every character of a long body. No two matches can overlap (a
-    match's first character is never another's second), so in text order they are all of finditer's."""
-    found = (SCOPE.match(text, i) for i, _ in sorted(occurrences(text, SCOPE_WORDS)))
-    return [m for m in found if m]
 
 
 @cache

@@ -230,11 +230,3 @@ def test_support_is_the_same_asked_one_by_one_or_summed_up(monkeypatch: pytest.M
         for without in (None, mentions[0]):
             assert summed.score(c, without) == asked.score(c, without)
 
-
-@pytest.mark.parametrize("text", ["我全县本市该镇全县委书记", "全全县", "本本市本", "全县全市全区", "", "全"])
-def test_scopes_are_what_the_pattern_finds(text: str) -> None:
-    """The scope words (全县, 本市 ...) are looked for where their first characters are: the same
-    matches, in the same order, as the pattern run over the whole text."""
-    from extractor.gazetteer import SCOPE, _scopes
-
-    assert [(m.start(), m.group()) for m in _scopes(text)] == [(m.start(), m.group()) for m in SCOPE.finditer(text)]
