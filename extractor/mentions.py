@@ -72,6 +72,9 @@ class _Plain(NamedTuple):
     taken: bytearray  # at each character, the length of the match chosen there (0: none)
 
 
+_RUNS = [bytes((n,)) * n for n in range(256)]  # what marks a chosen match of n characters in `taken`
+
+
 def _longest_leftmost(c: _Candidate) -> tuple[int, int]:
     return c[0] - c[1], c[0]
 
@@ -113,7 +116,7 @@ class MentionFinder:
             found += [Found(src, t, h, src == "context" or bool(self._lex.outlet_after.match(t, h.end))) for h in hits]
         attested = {c for f in found for c in f.hit.named}
         attested |= {f.hit.codes[0] for f in found if len(f.hit.codes) == 1 and f.outlet}
-        return [f for f in found if self._plausible(f, attested)], attested
+        return [f for f in found if f.hit.kind != "short" or self._plausible(f, attested)], attested
 
     def url_hits(self, url: str | None) -> list[Found]:
         """Host labels that are a place's pinyin: linli.gov.cn → 临澧县."""
@@ -136,9 +139,10 @@ class MentionFinder:
         taken = bytearray(len(text))
         kept = []
         for start, end, (codes, kind) in sorted(candidates, key=_longest_leftmost):
-            if any(taken[start:end]):
+            # a chosen match overlapping this one is no shorter, so it covers one of its ends
+            if taken[start] or taken[end - 1]:
                 continue
-            taken[start:end] = bytes((end - start,)) * (end - start)
+            taken[start:end] = _RUNS[end - start]
             surface = text[start:end]
             if self._fits_context(text, start, end, surface, kind):
                 kept.append(Hit(start, end, surface, codes, kind, codes if kind == "full" else ()))
@@ -205,10 +209,10 @@ class MentionFinder:
         return stem, (self._index.surfaces[name][0], "alias")
 
     def _plausible(self, f: Found, attested: set[str]) -> bool:
-        """A county stem the article never names in full must at least stand like a place name:
+        """(For a short form.) A county stem the article never names in full must at least stand like a place name:
         after punctuation, or before punctuation or a word such as 等地 (夏津、巨鹿等地), not 搭建平台."""
         hit, text = f.hit, f.text
-        if hit.kind != "short" or f.outlet or any(len(c) < 6 or c in attested for c in hit.codes):
+        if f.outlet or any(len(c) < 6 or c in attested for c in hit.codes):
             return True
         before = text[hit.start - 1] if hit.start else ""
         after = text[hit.end : hit.end + 2]
