@@ -13,14 +13,14 @@ remembered.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 from functools import lru_cache
 from urllib.parse import urlsplit
 
 from .place_index import Entry, PlaceIndex, town_stem
-from .surface_index import occurrences
+from .surface_index import SurfaceIndex, occurrences
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
 _Candidate = tuple[int, int, Entry]  # start, end, what the surface there names
@@ -72,11 +72,22 @@ class _Plain(NamedTuple):
     taken: bytearray  # at each character, the length of the match chosen there (0: none)
 
 
+_FEW_ALIASES = 32  # up to this many, the aliases are looked for one by one
 _RUNS = [bytes((n,)) * n for n in range(256)]  # what marks a chosen match of n characters in `taken`
 
 
 def _longest_leftmost(c: _Candidate) -> tuple[int, int]:
     return c[0] - c[1], c[0]
+
+
+def _alias_finder(aliases: Mapping[str, Entry]) -> Callable[[str], list[tuple[int, int]]]:
+    """Where in a text the aliases occur: str.find for each, when they are few (an article names a
+    few towns in full). A long report names thousands, and looking for each of them through the whole
+    report is quadratic (a 1 MB list of towns took 8 s): there they are indexed, and each text read once."""
+    if len(aliases) <= _FEW_ALIASES:
+        return lambda text: occurrences(text, aliases)
+    index = SurfaceIndex(aliases)
+    return lambda text: [(start, end) for start, end, _ in index.find(text)]
 
 
 def _may_change(taken: bytearray, alias_spans: list[tuple[int, int]]) -> bool:
@@ -106,10 +117,11 @@ class MentionFinder:
         """Mentions in all of an article's texts, and the divisions the article clearly names."""
         plain = [self._metadata(t) if src == "context" else self._plain(t) for src, t in texts]
         aliases = self._aliases(h for p in plain for h in p.hits)
+        find_aliases = _alias_finder(aliases)
         found: list[Found] = []
         for (src, t), p in zip(texts, plain):
             hits = p.hits
-            if aliases and (alias_spans := occurrences(t, aliases)) and _may_change(p.taken, alias_spans):
+            if aliases and (alias_spans := find_aliases(t)) and _may_change(p.taken, alias_spans):
                 where = {(s, e): entry for s, e, entry in p.candidates}
                 where.update(((s, e), aliases[t[s:e]]) for s, e in alias_spans)  # an alias wins over a surface
                 hits = self._hits(t, [(s, e, entry) for (s, e), entry in where.items()])[0]

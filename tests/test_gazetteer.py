@@ -230,3 +230,19 @@ def test_support_is_the_same_asked_one_by_one_or_summed_up(monkeypatch: pytest.M
         for without in (None, mentions[0]):
             assert summed.score(c, without) == asked.score(c, without)
 
+
+
+def test_many_aliases_are_found_as_each_one_is(gz, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A report naming many towns has their stems looked for through an index, not one by one:
+    the mentions must be the same."""
+    from extractor import mentions
+
+    towns = [n for c, n in gz.index.names.items() if len(c) == 9 and n.endswith("镇")][:300:5]
+    stems = [n[:-1] for n in towns]
+    text = "，".join(towns) + "。" + "、".join(stems) + "等地"
+    assert len(towns) > mentions._FEW_ALIASES
+    indexed = [(m.start, m.end, m.codes, m.kind) for m in gz.find_mentions(text)]
+    monkeypatch.setattr(mentions, "_FEW_ALIASES", len(towns))
+    one_by_one = [(m.start, m.end, m.codes, m.kind) for m in gz.find_mentions(text)]
+    assert indexed == one_by_one
+    assert sum(kind == "alias" for *_, kind in indexed) > len(stems) // 2  # the stems were found
