@@ -218,6 +218,7 @@ class SupportBySource:
 
     def __init__(self, mentions: list[tuple[str, tuple[str, ...]]]) -> None:
         self._mentions = mentions
+        self._sources = {s for s, _ in mentions}
         self._tables: dict[tuple[str, ...], Support] = {}
         # an article names the same place again and again: each question is answered once
         self._answers: dict[tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], bool], str | None] = {}
@@ -225,6 +226,8 @@ class SupportBySource:
     def best(self, sources: tuple[str, ...], codes: tuple[str, ...], source: str, own: tuple[str, ...]) -> str | None:
         """The best supported of codes for a mention of `source` whose candidates are `own`
         (it is left out of its own support)."""
+        if self._sources.isdisjoint(sources):
+            return None  # no mention there to support anything (often: no metadata names a place)
         key = (sources, codes, own, source in sources)
         if key not in self._answers:
             table = self._tables.get(sources)
