@@ -102,7 +102,7 @@ def _stem(name: str, suffix: re.Pattern[str]) -> str | None:
 
 class PlaceIndex:
     """The divisions by code (names, parents, paths), the pinyin of their short forms, and every
-    surface that names one, with the automaton that finds them."""
+    surface that names one, with the index that finds them in a text."""
 
     def __init__(self, rows: list[tuple[str, str, str]]) -> None:
         self.lex = lexicon()
