@@ -126,7 +126,7 @@ class MentionFinder:
                 where.update(((s, e), aliases[t[s:e]]) for s, e in alias_spans)  # an alias wins over a surface
                 hits = self._hits(t, [(s, e, entry) for (s, e), entry in where.items()])[0]
             found += [Found(src, t, h, src == "context" or bool(self._lex.outlet_after.match(t, h.end))) for h in hits]
-        attested = {c for f in found for c in f.hit.named}
+        attested: set[str] = set().union(*(f.hit.named for f in found))
         attested |= {f.hit.codes[0] for f in found if len(f.hit.codes) == 1 and f.outlet}
         return [f for f in found if f.hit.kind != "short" or self._plausible(f, attested)], attested
 
