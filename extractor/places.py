@@ -9,7 +9,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .gazetteer import Division, Resolution, load
+from .gazetteer import Resolution, load
 from .records import Metric, Place, PlaceMention, replace_metric
 
 
@@ -23,17 +23,17 @@ class Located:
 
 
 @lru_cache(maxsize=16384)  # the same places in article after article; the paths are immutable
-def _path(division: Division, town: str | None = None) -> tuple[Place, ...]:
+def _path(code: str, town: str | None = None) -> tuple[Place, ...]:
     """Province first, down to the division, and to the unlisted town under it when there is one."""
-    chain = load().path(division.code)
+    chain = load().path(code)
     path = tuple(
         Place(name=d.name, level=d.level, parent=chain[i - 1].name if i else None, code=d.code) for i, d in enumerate(chain)
     )
-    return (*path, Place(name=town, level="town", parent=division.name)) if town else path
+    return (*path, Place(name=town, level="town", parent=chain[-1].name)) if town else path
 
 
 def _resolved(res: Resolution) -> tuple[Place, ...]:
-    return _path(res.division, res.town) if res.division else _unresolved(res)
+    return _path(res.division.code, res.town) if res.division else _unresolved(res)
 
 
 def _unresolved(res: Resolution) -> tuple[Place, ...]:
@@ -48,14 +48,13 @@ def _unresolved(res: Resolution) -> tuple[Place, ...]:
 def locate(title: str | None, body: str, body_offset: int, context: list[str], url: str | None,
            metrics: list[Metric]) -> Located:
     """Resolve the article's places; body offsets shift by body_offset into the stored body."""
-    primary, mentions = load().resolve_article(title, body, context=context, url=url)
+    primary, weighed = load().weigh_article(title, body, context=context, url=url)
     path = list(_resolved(primary))
     in_body: list[PlaceMention] = []
-    for mention, res in mentions:
-        if mention.source != "body":
-            continue
-        place_path = _resolved(res)
-        in_body.append(PlaceMention(mention.text, mention.start + body_offset, mention.end + body_offset, place_path, res.method))
+    for w in weighed:
+        if w.found.source == "body":
+            hit, res = w.found.hit, w.resolution
+            in_body.append(PlaceMention(hit.text, hit.start + body_offset, hit.end + body_offset, _resolved(res), res.method))
     place_paths: dict[str, list[Place]] = {}
     located: list[Metric] = []
     resolved = sorted((m for m in in_body if m.path), key=lambda m: m.char_start)

@@ -6,15 +6,14 @@ nest with the other mentions' candidates (codes nest by prefix: 430121 is inside
 """
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from math import lcm
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
-    from .gazetteer import Gazetteer
+    from .place_index import PlaceIndex
 
 LEVELS = {2: "province", 4: "city", 6: "county", 9: "town"}  # by the length of an NBS code
 ROOT = ""
@@ -33,8 +32,8 @@ _Node = str | frozenset[str] | tuple[str, str]
 class SupportTree:
     """Weights of mentions, summed up the division tree, for walking down to the primary locality."""
 
-    def __init__(self, gazetteer: Gazetteer) -> None:
-        self._gz = gazetteer
+    def __init__(self, index: PlaceIndex) -> None:
+        self._index = index
         self.own: dict[_Node, float] = defaultdict(float)
         self.sub: dict[_Node, float] = defaultdict(float)
         self.kids: dict[_Node, set[_Node]] = defaultdict(set)
@@ -47,15 +46,14 @@ class SupportTree:
         node: _Node = (code, town) if town else code
         if node not in self.own:
             self._scope_units.clear()
-        path: tuple[_Node, ...] = (ROOT, *self._gz._ancestors(code), code, *((node,) if town else ()))
+        path: tuple[_Node, ...] = (ROOT, *self._index.ancestors(code), code, *((node,) if town else ()))
         self.own[node] += weight
         self._propagate(path, weight, strong, in_title)
 
     def add_group(self, codes: tuple[str, ...], weight: float, strong: bool, in_title: bool = False) -> None:
         """An unresolved name sits under the lowest unit that contains all its candidates."""
-        common = set.intersection(*(set(self._gz._ancestors(c)) for c in codes))
-        lca = max(common, key=len, default=ROOT)
-        path = (ROOT, *self._gz._ancestors(lca), lca) if lca else (ROOT,)
+        lca = self._index.common_ancestor(codes)
+        path = (ROOT, *self._index.ancestors(lca), lca) if lca else (ROOT,)
         self._propagate((*path, frozenset(codes)), weight, strong, in_title)
 
     def add_scope(self, levels: tuple[str, ...], suffix: str, weight: float) -> None:
@@ -76,16 +74,21 @@ class SupportTree:
         if isinstance(node, tuple):
             return "town", node[1]
         if isinstance(node, str) and node:
-            return LEVELS[len(node)], self._gz._names[node]
+            return LEVELS[len(node)], self._index.names[node]
         return None
 
     def _propagate(self, path: tuple[_Node, ...], weight: float, strong: bool, in_title: bool) -> None:
-        for parent, child in zip(path, path[1:]):
-            self.kids[parent].add(child)
+        # A node's path from the root is always the same: once the last node is in the tree (or
+        # strong), so is every node above it.
+        leaf = path[-1]
+        if leaf not in self.sub:
+            for parent, child in zip(path, path[1:]):
+                self.kids[parent].add(child)
+        sub = self.sub
         for node in path:
-            self.sub[node] += weight
-            if strong:
-                self.strong.add(node)
+            sub[node] += weight
+        if strong and leaf not in self.strong:
+            self.strong.update(path)
         if in_title:
             self.in_title.update(path)
             self.titled.add(path[-1])
@@ -124,8 +127,7 @@ def _prefixes(code: str) -> frozenset[str]:
     return frozenset(map(code.__getitem__, _PREFIX_SLICES))
 
 
-@dataclass(frozen=True, slots=True)
-class CodeSets:
+class CodeSets(NamedTuple):  # hashed and compared in C (a dataclass's __hash__ is Python)
     """A mention's candidate codes, arranged to test quickly whether a code nests with any of them:
     `code in prefixes` when the code is a candidate or above one, `not _prefixes(code).isdisjoint(codes)`
     when a candidate is above the code."""
@@ -162,7 +164,10 @@ class Support:
 
     def __init__(self, mentions: list[CodeSets]) -> None:
         self.unit = lcm(*(o.size for o in mentions)) if mentions else 1
-        self._mentions = mentions if len(mentions) <= _ASK_EACH else None
+        # the same name is often mentioned again: each distinct mention is asked once, with its count
+        self._mentions = ([(o, self.unit // o.size * n) for o, n in Counter(mentions).items()]
+                          if len(mentions) <= _ASK_EACH else None)
+        self._scores: dict[str, int] = {}  # code → its support by all the mentions, once asked
         self.above: dict[str, int] = defaultdict(int)
         self.top: dict[str, int] = defaultdict(int)
         self.both: dict[tuple[str, str], int] = defaultdict(int)
@@ -179,14 +184,19 @@ class Support:
     def score(self, code: str, without: CodeSets | None = None) -> int:
         """The support of code by the mentions (in 1/unit), less that of `without` (the mention asking)."""
         above = _prefixes(code)
-        if self._mentions is not None:
-            total = sum(self.unit // o.size for o in self._mentions if _related(o, code, above))
-        else:
-            get_top, get_both = self.top.get, self.both.get
-            total = self.above.get(code, 0) + sum(get_top(q, 0) - get_both((q, code), 0) for q in above)
+        total = self._scores.get(code)
+        if total is None:
+            total = self._scores[code] = self._score(code, above)
         if without is not None and _related(without, code, above):
             total -= self.unit // without.size
         return total
+
+    def _score(self, code: str, above: frozenset[str]) -> int:
+        if self._mentions is not None:
+            # _related(o, code, above), inline: asked for every candidate of every ambiguous name
+            return sum(w for o, w in self._mentions if code in o.prefixes or not above.isdisjoint(o.codes))
+        get_top, get_both = self.top.get, self.both.get
+        return self.above.get(code, 0) + sum(get_top(q, 0) - get_both((q, code), 0) for q in above)
 
     def best(self, codes: Sequence[str], without: CodeSets | None = None) -> str | None:
         """The candidate most related to the other mentions (as parent, child or same), if one leads."""
@@ -208,12 +218,20 @@ class SupportBySource:
 
     def __init__(self, mentions: list[tuple[str, tuple[str, ...]]]) -> None:
         self._mentions = mentions
+        self._sources = {s for s, _ in mentions}
         self._tables: dict[tuple[str, ...], Support] = {}
+        # an article names the same place again and again: each question is answered once
+        self._answers: dict[tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], bool], str | None] = {}
 
-    def best(self, sources: tuple[str, ...], codes: Sequence[str], source: str, own: tuple[str, ...]) -> str | None:
+    def best(self, sources: tuple[str, ...], codes: tuple[str, ...], source: str, own: tuple[str, ...]) -> str | None:
         """The best supported of codes for a mention of `source` whose candidates are `own`
         (it is left out of its own support)."""
-        table = self._tables.get(sources)
-        if table is None:
-            table = self._tables[sources] = Support([CodeSets.of(c) for s, c in self._mentions if s in sources])
-        return table.best(codes, CodeSets.of(own) if source in sources else None)
+        if self._sources.isdisjoint(sources):
+            return None  # no mention there to support anything (often: no metadata names a place)
+        key = (sources, codes, own, source in sources)
+        if key not in self._answers:
+            table = self._tables.get(sources)
+            if table is None:
+                table = self._tables[sources] = Support([CodeSets.of(c) for s, c in self._mentions if s in sources])
+            self._answers[key] = table.best(codes, CodeSets.of(own) if key[3] else None)
+        return self._answers[key]

@@ -171,6 +171,10 @@ def test_ambiguous_town_left_unresolved(gz, body, name, count):
 
 # -- the surface index -----------------------------------------------------------------------------
 
+def _spans(index, text: str) -> list[tuple[int, int]]:
+    return sorted((start, end) for start, end, _ in index.find(text))
+
+
 def _every_occurrence(surfaces, text: str) -> list[tuple[int, int]]:
     """What the index must find: every length at every position, the slow way."""
     longest = max(map(len, surfaces))
@@ -185,16 +189,18 @@ INDEX_TEXTS = [t for t, _ in MENTIONS] + NOT_PLACES + [
     "台山",  # a whole text that is one short form
     "",
 ]
+# long enough for the index to find the endings with numpy; an astral character must not shift offsets
+INDEX_TEXTS += ["，".join(INDEX_TEXTS), "\U0001F600在斗山镇" * 20 + "台山"]
 
 
 @pytest.mark.parametrize("text", INDEX_TEXTS)
 def test_index_finds_every_occurrence(gz, text):
-    assert sorted(gz._index.spans(text)) == _every_occurrence(gz._surfaces, text)
+    assert _spans(gz.index.index, text) == _every_occurrence(gz.index.surfaces, text)
 
 
 def test_index_finds_every_surface(gz):
-    for surface in gz._surfaces:
-        assert (1, 1 + len(surface)) in gz._index.spans(f"在{surface}的")
+    for surface, entry in gz.index.surfaces.items():
+        assert (1, 1 + len(surface), entry) in gz.index.index.find(f"在{surface}的")
 
 
 def test_index_with_one_character_and_overlapping_surfaces():
@@ -204,7 +210,7 @@ def test_index_with_one_character_and_overlapping_surfaces():
                 [("京", "full"), ("北京市", "full"), ("京津", "short"), ("津冀", "short"), ("北京", "short")]}
     index = SurfaceIndex(surfaces)
     for text in ("北京市京津冀", "京", "京京", "津冀北京"):
-        assert sorted(index.spans(text)) == _every_occurrence(surfaces, text)
+        assert _spans(index, text) == _every_occurrence(surfaces, text)
 
 
 def test_support_is_the_same_asked_one_by_one_or_summed_up(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -223,3 +229,20 @@ def test_support_is_the_same_asked_one_by_one_or_summed_up(monkeypatch: pytest.M
     for c in codes:
         for without in (None, mentions[0]):
             assert summed.score(c, without) == asked.score(c, without)
+
+
+
+def test_many_aliases_are_found_as_each_one_is(gz, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A report naming many towns has their stems looked for through an index, not one by one:
+    the mentions must be the same."""
+    from extractor import mentions
+
+    towns = [n for c, n in gz.index.names.items() if len(c) == 9 and n.endswith("镇")][:300:5]
+    stems = [n[:-1] for n in towns]
+    text = "，".join(towns) + "。" + "、".join(stems) + "等地"
+    assert len(towns) > mentions._FEW_ALIASES
+    indexed = [(m.start, m.end, m.codes, m.kind) for m in gz.find_mentions(text)]
+    monkeypatch.setattr(mentions, "_FEW_ALIASES", len(towns))
+    one_by_one = [(m.start, m.end, m.codes, m.kind) for m in gz.find_mentions(text)]
+    assert indexed == one_by_one
+    assert sum(kind == "alias" for *_, kind in indexed) > len(stems) // 2  # the stems were found
