@@ -210,7 +210,10 @@ class MentionFinder:
             if code not in self._alias_of:
                 self._alias_of[code] = self._alias(code)
             if known := self._alias_of[code]:
-                aliases[known[0]] = known[1]
+                stem, entry = known
+                other = aliases.get(stem, entry)
+                # 路口镇 and 路口乡 both named: 路口 may be either (whatever order the codes come in)
+                aliases[stem] = entry if other == entry else (tuple(sorted({*other[0], *entry[0]})), "alias")
         return aliases
 
     def _alias(self, code: str) -> tuple[str, Entry] | None:

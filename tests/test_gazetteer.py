@@ -61,6 +61,8 @@ MENTIONS = [
     ("恩施州委组织部", [("恩施州", "full", "湖北省/恩施土家族苗族自治州")]),
     # a town's stem counts once the town is named in full
     ("路口镇党委提出，为路口高质量发展注入动能", [("路口镇", "full", 5), ("路口", "alias", 5)]),
+    # two towns of one stem named in full: the stem may be either (was: one, by string-hash order)
+    ("路口镇和路口乡联合开展活动，路口群众积极参与", [("路口镇", "full", 5), ("路口乡", "full", 2), ("路口", "alias", 7)]),
 ]
 
 
