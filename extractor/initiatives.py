@@ -23,6 +23,7 @@ _QUOTED = re.compile(r"“([^“”\n]{2,30})”|‘([^‘’\n]{2,30})’|「([
 _BOOK_TITLE = regex.compile(r"《[^《》\n]*》")
 # Between neighbouring quoted names: nothing, an enumeration comma, or a conjunction.
 _CHAIN_GAP = regex.compile(r"\s*(?:[、,和与及]|以及)?\s*")  # the whole gap (fullmatch)
+_CHAIN_GAP_FIRST = "、,和与及以"  # what a gap can start with but white space (str.isspace covers \s)
 # What may stand between a name and its kind word: (即清底册、…) 五字, or 等 and a modifier. Atomic:
 # the kind word is looked for where the gap's first match ends, never after a shorter or longer gap.
 _BEFORE_KIND = r"(?>(?:\([^()\n]{0,60}\))?\s*(?:[一二三四五六七八九十\d]+字)?(?:等\p{Han}{0,4}?)?)"
@@ -43,6 +44,7 @@ class _Words:
     reject_after: tuple[str, ...]
     not_programmes: frozenset[str]
     known: regex.Pattern[str]
+    known_names: tuple[str, ...]  # looked for first: most pages name none of them
 
 
 @lexicon.cached
@@ -58,6 +60,7 @@ def words() -> _Words:
         reject_after=tuple(d["reject_after"]),
         not_programmes=frozenset(d["not_programmes"]),
         known=regex.compile(lexicon.alternation(d["known"])),
+        known_names=tuple(d["known"]),
     )
 
 
@@ -75,7 +78,7 @@ def _kind_after(text: str, pos: int) -> str | None:
 
 def _shaped_like_programme(name: str) -> bool:
     w = words()
-    if name.endswith(w.suffix) or _FORMULA.match(name):
+    if name.endswith(w.suffix) or "+" in name and _FORMULA.match(name):
         return True
     # 三会一课, 一支部一特色, 双联系: numbered slogans name methods and campaigns.
     if len(name) > _SLOGAN_MAX or "了" in name:
@@ -83,10 +86,18 @@ def _shaped_like_programme(name: str) -> bool:
     return len(_SLOGAN_NUMERALS.findall(name)) >= 2 or (name.startswith("双") and len(name) <= 4)
 
 
+def _chained(text: str, end: int, start: int) -> bool:
+    """Whether text[end:start], between two quotes, is a gap that chains them. Most quotes stand
+    far apart: a gap starting with a character no chain's gap starts with needs no regex."""
+    if end < start and not (text[end] in _CHAIN_GAP_FIRST or text[end].isspace()):
+        return False
+    return bool(_CHAIN_GAP.fullmatch(text, end, start))
+
+
 def _chains(quotes: list[_Quote], text: str) -> list[list[_Quote]]:
     groups: list[list[_Quote]] = []
     for q in quotes:
-        if groups and _CHAIN_GAP.fullmatch(text, groups[-1][-1].end, q.start):
+        if groups and _chained(text, groups[-1][-1].end, q.start):
             groups[-1].append(q)
         else:
             groups.append([q])
@@ -111,7 +122,7 @@ def extract_initiatives(text: str) -> list[Initiative]:
     found: list[Initiative] = []
     for group in _chains(quotes, text):
         kind = _kind_after(text, group[-1].end)
-        triggered = bool(w.trigger_end.search(text[max(0, group[0].start - 6) : group[0].start]))
+        triggered: bool | None = None  # looked for once, and only when no other evidence answers
         for q in group:
             name = q.name
             if (
@@ -121,8 +132,15 @@ def extract_initiatives(text: str) -> list[Initiative]:
                 or _SENTENCE_END.search(name)
             ):
                 continue
-            if kind or triggered or counts[name] > 1 or _shaped_like_programme(name):
-                found.append(Initiative(name=name, kind=kind if q is group[-1] else None, char_start=q.start, char_end=q.end))
+            if not (kind or counts[name] > 1):
+                if triggered is None:
+                    start = group[0].start
+                    triggered = bool(w.trigger_end.search(text[max(0, start - 6) : start]))
+                if not (triggered or _shaped_like_programme(name)):
+                    continue
+            found.append(Initiative(name=name, kind=kind if q is group[-1] else None, char_start=q.start, char_end=q.end))
+    if not any(known in text for known in w.known_names):
+        return found  # in order: quotes are found in order
     quoted_at = {i.char_start + 1 for i in found}
     for m in w.known.finditer(text):
         if m.start() not in quoted_at:
