@@ -19,12 +19,15 @@ from .records import CleanText
 
 # 黨(dǎng)建 → 黨建: a bracketed lowercase syllable with a tone mark right after a character.
 # The tone mark is required so that (APP), (试行) and the like stay.
+_TONE_MARKS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 _PINYIN = regex.compile(
-    r"(?<=[\p{Han}?])\((?=[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ])[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]{1,7}\)"
+    rf"(?<=[\p{{Han}}?])\((?=[a-zü]*[{_TONE_MARKS}])[a-z{_TONE_MARKS}ü]{{1,7}}\)"
 )
+_TONE_MARK = re.compile(f"[{_TONE_MARKS}]")  # no annotation without one: most pages are not scanned
 _HAN = regex.compile(r"\p{Han}")
 _GARBLE_CHARS = re.compile(r"[\ufffd?\u00c0-\u00ff\ue000-\uf8ff]")  # re: twice as fast as regex on a plain class
 _SPACES = regex.compile(r"[ \t\u00a0\u3000]+")
+_SPACES_TO_FOLD = ("  ", "\t", "\u00a0", "\u3000")  # without these _SPACES changes nothing
 # Mojibake: UTF-8 read as Latin-1/GBK leaves runs like "å…š" or replacement characters.
 # A "?" between characters is a character the page's encoder could not represent.
 _GARBLE = regex.compile(
@@ -86,7 +89,7 @@ def _convertible(text: str) -> int:
     return int(np.count_nonzero(table[np.minimum(points, len(table) - 1)]))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)  # hashed by identity: it keys _is_drop's cache
 class _Furniture:
     # Short lines to drop, in two parts: patterns anchored at the line start are tried there
     # only (one alternation of anchored and free patterns is tried at every position: 3x slower).
@@ -120,14 +123,17 @@ def normalise(text: str) -> str:
     """Fold full-width digits, letters and punctuation to one form; unify line ends and spaces."""
     # Line by line, and only the lines that need it (a line break composes with nothing, so this is
     # the whole text's NFKC): most lines of most pages are in normal form already.
-    text = "\n".join(ln if unicodedata.is_normalized("NFKC", ln) else unicodedata.normalize("NFKC", ln)
-                     for ln in text.split("\n"))
+    if not unicodedata.is_normalized("NFKC", text):
+        text = "\n".join(ln if unicodedata.is_normalized("NFKC", ln) else unicodedata.normalize("NFKC", ln)
+                         for ln in text.split("\n"))
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _SPACES.sub(" ", text)
+    return _SPACES.sub(" ", text) if any(s in text for s in _SPACES_TO_FOLD) else text
 
 
 def strip_pinyin(text: str) -> tuple[str, bool]:
     """Remove pinyin annotations after characters; report whether any were found."""
+    if not _TONE_MARK.search(text):
+        return text, False
     out, n = _PINYIN.subn("", text)
     return out, n > 0
 
@@ -229,16 +235,17 @@ def strip_furniture(lines: list[str]) -> list[str]:
     in_block = begun = dated = False  # begun: prose kept; dated: a byline kept
     for i, ln in enumerate(lines):
         short = len(ln) <= _FURNITURE_MAX
+        labelled = _is_labelled_meta(ln)
         # Furniture is short, or a list of links with bars between them: long lines of prose are
         # not run through every pattern (most of the cleaning time went there).
-        if (short or ln.count("|") >= 3) and not _is_labelled_meta(ln) and _is_drop(ln, f):
+        if (short or ln.count("|") >= 3) and not labelled and _is_drop(ln, f):
             continue
         if short and f.block.match(ln):
             in_block = True
             # Above the article's own headline and byline, a block ends at them.
             block_until = None if begun or dated else _headline_at(lines, i + 1, f)
             continue
-        cut = None if _is_labelled_meta(ln) else f.footer.search(ln)
+        cut = None if labelled else f.footer.search(ln)
         if cut:
             before = ln[: cut.start()].strip()
             if before:
