@@ -25,6 +25,7 @@ _PINYIN = regex.compile(
 )
 _TONE_MARK = re.compile(f"[{_TONE_MARKS}]")  # no annotation without one: most pages are not scanned
 _HAN = regex.compile(r"\p{Han}")
+_IDEOGRAPH_RUNS = re.compile(r"([\u4e00-\u9fff]+)")  # the CJK Unified Ideographs block: split on, kept
 _GARBLE_CHARS = re.compile(r"[\ufffd?\u00c0-\u00ff\ue000-\uf8ff]")  # re: twice as fast as regex on a plain class
 _SPACES = regex.compile(r"[ \t\u00a0\u3000]+")
 _SPACES_TO_FOLD = ("  ", "\t", "\u00a0", "\u3000")  # without these _SPACES changes nothing
@@ -119,13 +120,22 @@ def _is_drop(line: str, f: _Furniture) -> bool:
     return bool(f.drop_start.match(line) or f.drop_any.search(line))
 
 
+def _nfkc(text: str) -> str:
+    """unicodedata.normalize("NFKC", text), in parts: CPython's NFKC is slow on CJK text (0.25 µs a
+    character), and a long line of prose with one … in it would be normalised whole."""
+    # A CJK unified ideograph is its own NFKC, and neither composes with nor reorders around its
+    # neighbours: the NFKC of a text is that of its parts between runs of them, put together
+    # (checked on every character and on random strings of marks, jamo and compatibility forms).
+    return "".join(p if unicodedata.is_normalized("NFKC", p) else unicodedata.normalize("NFKC", p)
+                   for p in _IDEOGRAPH_RUNS.split(text))
+
+
 def normalise(text: str) -> str:
     """Fold full-width digits, letters and punctuation to one form; unify line ends and spaces."""
     # Line by line, and only the lines that need it (a line break composes with nothing, so this is
     # the whole text's NFKC): most lines of most pages are in normal form already.
     if not unicodedata.is_normalized("NFKC", text):
-        text = "\n".join(ln if unicodedata.is_normalized("NFKC", ln) else unicodedata.normalize("NFKC", ln)
-                         for ln in text.split("\n"))
+        text = "\n".join(ln if unicodedata.is_normalized("NFKC", ln) else _nfkc(ln) for ln in text.split("\n"))
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return _SPACES.sub(" ", text) if any(s in text for s in _SPACES_TO_FOLD) else text
 
