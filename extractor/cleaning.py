@@ -28,7 +28,7 @@ _HAN = regex.compile(r"\p{Han}")
 _IDEOGRAPH_RUNS = re.compile(r"([\u4e00-\u9fff]+)")  # the CJK Unified Ideographs block: split on, kept
 _GARBLE_CHARS = re.compile(r"[\ufffd?\u00c0-\u00ff\ue000-\uf8ff]")  # re: twice as fast as regex on a plain class
 _SPACES = regex.compile(r"[ \t\u00a0\u3000]+")
-_SPACES_TO_FOLD = ("  ", "\t", "\u00a0", "\u3000")  # without these _SPACES changes nothing
+_OTHER_SPACES = ("\t", "\u00a0", "\u3000")  # what _SPACES folds besides runs of spaces
 # Mojibake: UTF-8 read as Latin-1/GBK leaves runs like "å…š" or replacement characters.
 # A "?" between characters is a character the page's encoder could not represent.
 _GARBLE = regex.compile(
@@ -137,7 +137,11 @@ def normalise(text: str) -> str:
     if not unicodedata.is_normalized("NFKC", text):
         text = "\n".join(ln if unicodedata.is_normalized("NFKC", ln) else _nfkc(ln) for ln in text.split("\n"))
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _SPACES.sub(" ", text) if any(s in text for s in _SPACES_TO_FOLD) else text
+    if any(s in text for s in _OTHER_SPACES):
+        return _SPACES.sub(" ", text)
+    while "  " in text:  # runs of plain spaces only (NFKC folds the others): halved in C, not matched
+        text = text.replace("  ", " ")
+    return text
 
 
 def strip_pinyin(text: str) -> tuple[str, bool]:
