@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex
 
@@ -64,11 +66,8 @@ def words() -> _Words:
     )
 
 
-@dataclass(slots=True)
-class _Quote:
-    name: str
-    start: int  # of the opening mark
-    end: int  # after the closing mark
+# (name, start of the opening mark, end after the closing mark): a plain tuple, as a page holds dozens.
+_Quote = tuple[str, int, int]
 
 
 def _kind_after(text: str, pos: int) -> str | None:
@@ -86,6 +85,14 @@ def _shaped_like_programme(name: str) -> bool:
     return len(_SLOGAN_NUMERALS.findall(name)) >= 2 or (name.startswith("双") and len(name) <= 4)
 
 
+@lexicon.depends
+@lru_cache(maxsize=65536)  # the same names are quoted on page after page
+def _name_traits(name: str) -> tuple[bool, bool, bool]:
+    """What a quoted name says by itself: (never a programme, all digits, shaped like a programme)."""
+    never = name in words().not_programmes or bool(_SENTENCE_END.search(name))
+    return never, name.isdigit(), _shaped_like_programme(name)
+
+
 def _chained(text: str, end: int, start: int) -> bool:
     """Whether text[end:start], between two quotes, is a gap that chains them. Most quotes stand
     far apart: a gap starting with a character no chain's gap starts with needs no regex."""
@@ -97,7 +104,7 @@ def _chained(text: str, end: int, start: int) -> bool:
 def _chains(quotes: list[_Quote], text: str) -> list[list[_Quote]]:
     groups: list[list[_Quote]] = []
     for q in quotes:
-        if groups and _chained(text, groups[-1][-1].end, q.start):
+        if groups and _chained(text, groups[-1][-1][2], q[1]):
             groups[-1].append(q)
         else:
             groups.append([q])
@@ -105,40 +112,34 @@ def _chains(quotes: list[_Quote], text: str) -> list[list[_Quote]]:
 
 
 def _quotes(text: str) -> list[_Quote]:
-    quotes = [_Quote(m[m.lastindex].strip(), m.start(), m.end()) for m in _QUOTED.finditer(text)]
+    quotes = [(m[m.lastindex].strip(), m.start(), m.end()) for m in _QUOTED.finditer(text)]
     if "《" not in text:
         return quotes
     titles = Covered(m.span() for m in _BOOK_TITLE.finditer(text))
-    return [q for q in quotes if not titles.inside(q.start)]  # a name inside a document title
+    return [q for q in quotes if not titles.inside(q[1])]  # a name inside a document title
 
 
 def extract_initiatives(text: str) -> list[Initiative]:
     """Every programme mention in text, in order (a programme may be mentioned often)."""
     w = words()
     quotes = _quotes(text)
-    counts: dict[str, int] = {}
-    for q in quotes:
-        counts[q.name] = counts.get(q.name, 0) + 1
+    counts = Counter(name for name, _, _ in quotes)
     found: list[Initiative] = []
     for group in _chains(quotes, text):
-        kind = _kind_after(text, group[-1].end)
+        last = group[-1][2]
+        kind = _kind_after(text, last)
         triggered: bool | None = None  # looked for once, and only when no other evidence answers
-        for q in group:
-            name = q.name
-            if (
-                name in w.not_programmes
-                or text.startswith(w.reject_after, q.end)
-                or name.isdigit() and not kind
-                or _SENTENCE_END.search(name)
-            ):
+        for name, start, end in group:
+            never, digits, shaped = _name_traits(name)
+            if never or digits and not kind or text.startswith(w.reject_after, end):
                 continue
-            if not (kind or counts[name] > 1):
+            if not (kind or shaped or counts[name] > 1):
                 if triggered is None:
-                    start = group[0].start
-                    triggered = bool(w.trigger_end.search(text[max(0, start - 6) : start]))
-                if not (triggered or _shaped_like_programme(name)):
+                    first = group[0][1]
+                    triggered = bool(w.trigger_end.search(text[max(0, first - 6) : first]))
+                if not triggered:
                     continue
-            found.append(Initiative(name=name, kind=kind if q is group[-1] else None, char_start=q.start, char_end=q.end))
+            found.append(Initiative(name, kind if end == last else None, start, end))
     if not any(known in text for known in w.known_names):
         return found  # in order: quotes are found in order
     quoted_at = {i.char_start + 1 for i in found}
