@@ -126,8 +126,9 @@ def flags(sentence: str, start: int, end: int, unit_class: str) -> Flags:
     after_break = r.breaks.search(sentence, end)
     before = sentence[break_before.end() if break_before else 0 : start]
     after = sentence[end : after_break.start() if after_break else len(sentence)]
-    return Flags(
-        is_rate=_is_rate(r, before, after),
-        is_target=_is_target(r, before, after),
-        is_threshold=_is_threshold(r, before, sentence[start:end], after, unit_class),
-    )
+    return _ALL[_is_rate(r, before, after), _is_target(r, before, after),
+                _is_threshold(r, before, sentence[start:end], after, unit_class)]
+
+
+# Eight possible answers, built once: Flags is frozen, so every figure can share them.
+_ALL = {(a, b, c): Flags(a, b, c) for a in (False, True) for b in (False, True) for c in (False, True)}
