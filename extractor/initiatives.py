@@ -151,6 +151,8 @@ def extract_initiatives(text: str) -> list[Initiative]:
 
 def link_initiatives(metrics: list[Metric], initiatives: list[Initiative]) -> list[Metric]:
     """Give each metric the programme its own sentence names (the nearest one before it, else after)."""
+    if not initiatives:
+        return list(metrics)
     starts = [i.char_start for i in initiatives]  # sorted: extract_initiatives returns them in order
     linked = []
     for metric in metrics:
