@@ -129,6 +129,15 @@ def _nfkc(text: str) -> str:
                    for p in _IDEOGRAPH_RUNS.split(text))
 
 
+def _marks(line: str, f: _Furniture) -> tuple[int | None, bool]:
+    """Where a footer marker starts in a line (None: nowhere), and whether it is the site's legal text."""
+    cut = f.footer.search(line)
+    return cut.start() if cut else None, bool(f.statement.search(line))
+
+
+_short_marks = lru_cache(maxsize=8192)(_marks)  # a site's furniture recurs on every page; prose does not
+
+
 def normalise(text: str) -> str:
     """Fold full-width digits, letters and punctuation to one form; unify line ends and spaces."""
     # Line by line, and only the lines that need it (a line break composes with nothing, so this is
@@ -265,15 +274,15 @@ def strip_furniture(lines: list[str]) -> list[str]:
             # Above the article's own headline and byline, a block ends at them.
             block_until = None if begun or dated else _headline_at(lines, i + 1, f)
             continue
-        cut = None if labelled else f.footer.search(ln)
-        if cut:
-            before = ln[: cut.start()].strip()
+        footer_at, statement = (_short_marks if short else _marks)(ln, f)
+        if footer_at is not None and not labelled:
+            before = ln[:footer_at].strip()
             if before:
                 kept.append(before)
             if not prose.after(i):
                 break
             continue
-        if f.statement.search(ln):
+        if statement:
             continue
         if in_block:
             if len(ln) <= _HEADLINE_MAX and "。" not in ln and (block_until is None or i < block_until):
