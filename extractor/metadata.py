@@ -10,19 +10,19 @@ from .records import ArticleMeta, CleanText
 
 # Field labels as pages write them; a value runs to the next label, two spaces or the line end.
 _LABELS = {
-    "source": ("文章来源", "信息来源", "稿件来源", "来源", "稿源"),
-    "publisher": ("发布机构",),
-    "author": ("作者",),
-    "url": ("原文链接", "原文地址", "原文网址"),
-    "title": ("原标题",),
+    "source": r"(?:文章来源|信息来源|稿件来源|来源|稿源)",
+    "publisher": r"发布机构",
+    "author": r"作者",
+    "url": r"(?:原文链接|原文地址|原文网址)",
+    "title": r"原标题",
 }
 _ANY_LABEL = (
     r"(?:文章来源|信息来源|稿件来源|来源|稿源|发布机构|作者|原文链接|原文地址|原文网址|原标题|发布时间|发布日期"
     r"|发表于|日期|时间|编辑|责任编辑|人气|点击|浏览|阅读|字号|索引号|文号)\s*[:：]"
 )
 _FIELD = {
-    key: regex.compile(rf"(?:{'|'.join(labels)})\s*[:：]\s*(?P<v>.*?)\s*(?=\s{{2,}}|{_ANY_LABEL}|$)")
-    for key, labels in _LABELS.items()
+    key: regex.compile(rf"{label}\s*[:：]\s*(?P<v>.*?)\s*(?=\s{{2,}}|{_ANY_LABEL}|$)")
+    for key, label in _LABELS.items()
 }
 _DATE = regex.compile(
     r"(?<!\d)(?P<y>(?:19|20)\d{2})\s*(?:[-/.]|年)\s*(?P<m>\d{1,2})\s*(?:[-/.]|月)\s*(?P<d>\d{1,2})(?!\d)"
@@ -83,11 +83,7 @@ def parse_date(text: str) -> str | None:
 
 
 def _field(lines: list[str], key: str) -> str | None:
-    labels = _LABELS[key]
     for line in lines:
-        # The pattern tries its lookahead at every character of a value: not on lines without the label.
-        if not any(label in line for label in labels):
-            continue
         m = _FIELD[key].search(line)
         if m and m["v"].strip():
             return m["v"].strip()
