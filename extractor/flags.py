@@ -85,7 +85,6 @@ def _mask(text: str, words: regex.Pattern[str]) -> str:
 
 # Masking only takes matches away (no marker holds a \0), so a clause with no marker before masking
 # has none after it: most clauses are answered by one search, without building a masked copy.
-
 def _is_rate(r: _Rules, before: str, after: str) -> bool:
     if after.startswith(r.rate_after):
         return True
