@@ -19,12 +19,15 @@ from .records import CleanText
 
 # 黨(dǎng)建 → 黨建: a bracketed lowercase syllable with a tone mark right after a character.
 # The tone mark is required so that (APP), (试行) and the like stay.
+_TONE_MARKS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 _PINYIN = regex.compile(
-    r"(?<=[\p{Han}?])\((?=[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ])[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]{1,7}\)"
+    rf"(?<=[\p{{Han}}?])\((?=[a-zü]*[{_TONE_MARKS}])[a-z{_TONE_MARKS}ü]{{1,7}}\)"
 )
-_HAN = regex.compile(r"\p{Han}")
+_TONE_MARK = re.compile(f"[{_TONE_MARKS}]")  # no annotation without one: most pages are not scanned
+_IDEOGRAPH_RUNS = re.compile(r"([\u4e00-\u9fff]+)")  # the CJK Unified Ideographs block: split on, kept
 _GARBLE_CHARS = re.compile(r"[\ufffd?\u00c0-\u00ff\ue000-\uf8ff]")  # re: twice as fast as regex on a plain class
 _SPACES = regex.compile(r"[ \t\u00a0\u3000]+")
+_OTHER_SPACES = ("\t", "\u00a0", "\u3000")  # what _SPACES folds besides runs of spaces
 # Mojibake: UTF-8 read as Latin-1/GBK leaves runs like "å…š" or replacement characters.
 # A "?" between characters is a character the page's encoder could not represent.
 _GARBLE = regex.compile(
@@ -86,7 +89,7 @@ def _convertible(text: str) -> int:
     return int(np.count_nonzero(table[np.minimum(points, len(table) - 1)]))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)  # hashed by identity: it keys _is_drop's cache
 class _Furniture:
     # Short lines to drop, in two parts: patterns anchored at the line start are tried there
     # only (one alternation of anchored and free patterns is tried at every position: 3x slower).
@@ -116,18 +119,43 @@ def _is_drop(line: str, f: _Furniture) -> bool:
     return bool(f.drop_start.match(line) or f.drop_any.search(line))
 
 
+def _nfkc(text: str) -> str:
+    """unicodedata.normalize("NFKC", text), in parts: CPython's NFKC is slow on CJK text (0.25 µs a
+    character), and a long line of prose with one … in it would be normalised whole."""
+    # A CJK unified ideograph is its own NFKC, and neither composes with nor reorders around its
+    # neighbours: the NFKC of a text is that of its parts between runs of them, put together
+    # (checked on every character and on random strings of marks, jamo and compatibility forms).
+    return "".join(p if unicodedata.is_normalized("NFKC", p) else unicodedata.normalize("NFKC", p)
+                   for p in _IDEOGRAPH_RUNS.split(text))
+
+
+def _marks(line: str, f: _Furniture) -> tuple[int | None, bool]:
+    """Where a footer marker starts in a line (None: nowhere), and whether it is the site's legal text."""
+    cut = f.footer.search(line)
+    return cut.start() if cut else None, bool(f.statement.search(line))
+
+
+_short_marks = lru_cache(maxsize=8192)(_marks)  # a site's furniture recurs on every page; prose does not
+
+
 def normalise(text: str) -> str:
     """Fold full-width digits, letters and punctuation to one form; unify line ends and spaces."""
     # Line by line, and only the lines that need it (a line break composes with nothing, so this is
     # the whole text's NFKC): most lines of most pages are in normal form already.
-    text = "\n".join(ln if unicodedata.is_normalized("NFKC", ln) else unicodedata.normalize("NFKC", ln)
-                     for ln in text.split("\n"))
+    if not unicodedata.is_normalized("NFKC", text):
+        text = "\n".join(ln if unicodedata.is_normalized("NFKC", ln) else _nfkc(ln) for ln in text.split("\n"))
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _SPACES.sub(" ", text)
+    if any(s in text for s in _OTHER_SPACES):
+        return _SPACES.sub(" ", text)
+    while "  " in text:  # runs of plain spaces only (NFKC folds the others): halved in C, not matched
+        text = text.replace("  ", " ")
+    return text
 
 
 def strip_pinyin(text: str) -> tuple[str, bool]:
     """Remove pinyin annotations after characters; report whether any were found."""
+    if not _TONE_MARK.search(text):
+        return text, False
     out, n = _PINYIN.subn("", text)
     return out, n > 0
 
@@ -171,8 +199,16 @@ def is_garbled(text: str) -> bool:
     return False
 
 
-def _han_count(line: str) -> int:
-    return _HAN.subn("", line)[1]  # counted without a list of the characters: four times faster
+@cache
+def _han_run(k: int) -> regex.Pattern[str]:
+    # Possessive: the characters between two Han ones are never given back, so a line is read once.
+    return regex.compile(rf"(?:\P{{Han}}*+\p{{Han}}){{{k}}}")
+
+
+def _has_han(line: str, k: int) -> bool:
+    """Whether line holds at least k Han characters: read up to the k-th, not counted to the end
+    (every rule asks for a threshold, and a line of prose passes it in its first words)."""
+    return bool(_han_run(k).match(line))
 
 
 def _is_meta(line: str) -> bool:
@@ -182,7 +218,7 @@ def _is_meta(line: str) -> bool:
 def _looks_like_title(line: str) -> bool:
     return (
         len(line) <= _TITLE_MAX_LEN
-        and _han_count(line) >= _TITLE_MIN_HAN
+        and _has_han(line, _TITLE_MIN_HAN)
         and "。" not in line
         and not line.endswith((",", ";"))
         and not _is_meta(line)
@@ -198,7 +234,7 @@ def _is_labelled_meta(line: str) -> bool:
 
 def _is_byline(line: str) -> bool:
     """A labelled field, or a date stamp with hardly any words (• 2022-06-07 09:43:00)."""
-    return bool(_META_LABEL.search(line)) or (bool(_DATE_STAMP.search(line)) and _han_count(line) < _TITLE_MIN_HAN)
+    return bool(_META_LABEL.search(line)) or (bool(_DATE_STAMP.search(line)) and not _has_han(line, _TITLE_MIN_HAN))
 
 
 def _is_paragraph(line: str, f: _Furniture) -> bool:
@@ -206,9 +242,8 @@ def _is_paragraph(line: str, f: _Furniture) -> bool:
     (not a line of phone numbers), and none of the site's own text."""
     if "。" not in line and (len(line) < _PARAGRAPH_MIN_LEN or "," not in line):
         return False
-    han = _han_count(line)
     return (
-        (han >= _PROSE_MIN_HAN if "。" in line else han >= _PARAGRAPH_MIN_LEN // 2)
+        _has_han(line, _PROSE_MIN_HAN if "。" in line else _PARAGRAPH_MIN_LEN // 2)
         and line.count("|") < 3
         and not (len(line) <= _FURNITURE_MAX and (_is_drop(line, f) or f.block.match(line)))
         and not f.footer.match(line)
@@ -229,24 +264,25 @@ def strip_furniture(lines: list[str]) -> list[str]:
     in_block = begun = dated = False  # begun: prose kept; dated: a byline kept
     for i, ln in enumerate(lines):
         short = len(ln) <= _FURNITURE_MAX
+        labelled = _is_labelled_meta(ln)
         # Furniture is short, or a list of links with bars between them: long lines of prose are
         # not run through every pattern (most of the cleaning time went there).
-        if (short or ln.count("|") >= 3) and not _is_labelled_meta(ln) and _is_drop(ln, f):
+        if (short or ln.count("|") >= 3) and not labelled and _is_drop(ln, f):
             continue
         if short and f.block.match(ln):
             in_block = True
             # Above the article's own headline and byline, a block ends at them.
             block_until = None if begun or dated else _headline_at(lines, i + 1, f)
             continue
-        cut = None if _is_labelled_meta(ln) else f.footer.search(ln)
-        if cut:
-            before = ln[: cut.start()].strip()
+        footer_at, statement = (_short_marks if short else _marks)(ln, f)
+        if footer_at is not None and not labelled:
+            before = ln[:footer_at].strip()
             if before:
                 kept.append(before)
             if not prose.after(i):
                 break
             continue
-        if f.statement.search(ln):
+        if statement:
             continue
         if in_block:
             if len(ln) <= _HEADLINE_MAX and "。" not in ln and (block_until is None or i < block_until):

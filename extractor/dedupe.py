@@ -24,7 +24,8 @@ _rng = np.random.default_rng(20221129)
 _A = (_rng.integers(1, 2**32, size=PERMUTATIONS, dtype=np.uint64) | np.uint64(1)).astype(np.uint32)
 _B = _rng.integers(0, 2**32, size=PERMUTATIONS, dtype=np.uint64).astype(np.uint32)
 _B_COLUMN = _B[:, np.newaxis]
-_MASK = np.uint64(0xFFFFFFFF)
+_MULTIPLIER = np.uint64(1_000_003)
+_FOLD = np.uint64(29)
 _BLOCK = 4096  # shingles permuted at once (2 MB of uint32)
 
 
@@ -38,10 +39,12 @@ def _shingle_hashes(text: str) -> np.ndarray:
     they change no minimum, and sorting them out cost more than hashing them twice)."""
     points = np.frombuffer(text.ljust(SHINGLE, "\0").encode("utf-32-le"), dtype="<u4").astype(np.uint64)
     n = len(points) - SHINGLE + 1
-    h = np.zeros(n, dtype=np.uint64)
-    for k in range(SHINGLE):  # polynomial hash of the window, wrapping at 2^64
-        h = h * np.uint64(1_000_003) + points[k : k + n]
-    return ((h ^ (h >> np.uint64(29))) & _MASK).astype(np.uint32)
+    h = points[:n].copy()
+    for k in range(1, SHINGLE):  # polynomial hash of the window, wrapping at 2^64; in place: no temporaries
+        h *= _MULTIPLIER
+        h += points[k : k + n]
+    h ^= h >> _FOLD
+    return h.astype(np.uint32)  # the low 32 bits
 
 
 def signature(body: str) -> bytes:

@@ -83,13 +83,19 @@ def _mask(text: str, words: regex.Pattern[str]) -> str:
     return words.sub(lambda m: "\0" * len(m.group()), text)
 
 
+# Masking only takes matches away (no marker holds a \0), so a clause with no marker before masking
+# has none after it: most clauses are answered by one search, without building a masked copy.
 def _is_rate(r: _Rules, before: str, after: str) -> bool:
-    return bool(r.rate_before.search(_mask(before, r.rate_not))) or after.startswith(r.rate_after)
+    if after.startswith(r.rate_after):
+        return True
+    return bool(r.rate_before.search(before)) and bool(r.rate_before.search(_mask(before, r.rate_not)))
 
 
 def _is_target(r: _Rules, before: str, after: str) -> bool:
     if after.startswith(r.target_after):
         return True
+    if not r.target_before.search(before):
+        return False
     for marker in r.target_before.finditer(_mask(before, r.target_not)):
         # 完成年度目标任务的105% is done against a goal; 计划…已完成投资3亿元 too.
         if not r.done_before.search(before, 0, marker.start()) and not r.done_after.search(before, marker.end()):
@@ -119,8 +125,9 @@ def flags(sentence: str, start: int, end: int, unit_class: str) -> Flags:
     after_break = r.breaks.search(sentence, end)
     before = sentence[break_before.end() if break_before else 0 : start]
     after = sentence[end : after_break.start() if after_break else len(sentence)]
-    return Flags(
-        is_rate=_is_rate(r, before, after),
-        is_target=_is_target(r, before, after),
-        is_threshold=_is_threshold(r, before, sentence[start:end], after, unit_class),
-    )
+    return _ALL[_is_rate(r, before, after), _is_target(r, before, after),
+                _is_threshold(r, before, sentence[start:end], after, unit_class)]
+
+
+# Eight possible answers, built once: Flags is frozen, so every figure can share them.
+_ALL = {(a, b, c): Flags(a, b, c) for a in (False, True) for b in (False, True) for c in (False, True)}

@@ -7,8 +7,11 @@ programmes before it, a programme-like ending, the numbered-slogan shape (三强
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
+from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex
 
@@ -16,12 +19,16 @@ from . import lexicon
 from .records import Initiative, Metric, replace_metric
 from .segment import Covered
 
-_QUOTED = regex.compile(r"“(?P<name>[^“”\n]{2,30})”|‘(?P<name>[^‘’\n]{2,30})’|「(?P<name>[^「」\n]{2,30})」")
+# re, not regex: scanning a page for quotes is twice as fast, and the classes mean the same in both.
+# One group per kind of mark (re has no repeated names); the one that took part is the name.
+_QUOTED = re.compile(r"“([^“”\n]{2,30})”|‘([^‘’\n]{2,30})’|「([^「」\n]{2,30})」")
 _BOOK_TITLE = regex.compile(r"《[^《》\n]*》")
 # Between neighbouring quoted names: nothing, an enumeration comma, or a conjunction.
 _CHAIN_GAP = regex.compile(r"\s*(?:[、,和与及]|以及)?\s*")  # the whole gap (fullmatch)
-# What may stand between a name and its kind word: (即清底册、…) 五字, or 等 and a modifier.
-_BEFORE_KIND = regex.compile(r"(?:\([^()\n]{0,60}\))?\s*(?:[一二三四五六七八九十\d]+字)?(?:等\p{Han}{0,4}?)?")
+_CHAIN_GAP_FIRST = "、,和与及以"  # what a gap can start with but white space (str.isspace covers \s)
+# What may stand between a name and its kind word: (即清底册、…) 五字, or 等 and a modifier. Atomic:
+# the kind word is looked for where the gap's first match ends, never after a shorter or longer gap.
+_BEFORE_KIND = r"(?>(?:\([^()\n]{0,60}\))?\s*(?:[一二三四五六七八九十\d]+字)?(?:等\p{Han}{0,4}?)?)"
 # Runs of numerals in a name: 三会一课 has two (三, 一); 一两千元 has one.
 _SLOGAN_NUMERALS = regex.compile(r"[一二两三四五六七八九十百千万]+")
 _SENTENCE_END = regex.compile(r"[。!?;]")
@@ -31,50 +38,46 @@ _FORMULA = regex.compile(r"^[\p{Han}\w]*(?:\+[\p{Han}\w]*)+$")  # 5+2+7, 党建+
 
 @dataclass(frozen=True, slots=True)
 class _Words:
+    # A kind word after the gap (group near), else a distinctive one past a short modifier (far):
+    # one match per name, not three.
     kind: regex.Pattern[str]
-    far_kind: regex.Pattern[str]  # a distinctive kind word past a short modifier
     trigger_end: regex.Pattern[str]
     suffix: tuple[str, ...]
     reject_after: tuple[str, ...]
     not_programmes: frozenset[str]
     known: regex.Pattern[str]
+    known_names: tuple[str, ...]  # looked for first: most pages name none of them
 
 
 @lexicon.cached
 def words() -> _Words:
     d = lexicon.load("initiatives")
     return _Words(
-        kind=regex.compile(rf"(?:{lexicon.alternation(d['kinds'])})"),
-        far_kind=regex.compile(rf"\p{{Han}}{{1,{d['far_window']}}}?(?P<kind>{lexicon.alternation(d['far_kinds'])})"),
+        kind=regex.compile(
+            rf"{_BEFORE_KIND}(?P<near>{lexicon.alternation(d['kinds'])})"
+            rf"|\p{{Han}}{{1,{d['far_window']}}}?(?P<far>{lexicon.alternation(d['far_kinds'])})"),
         # 建立镇级“瀛洲好班长”: a level word may stand between the verb and the name.
         trigger_end=regex.compile(rf"(?:{lexicon.alternation(d['triggers'])})了?(?:[省市县区镇乡村]级)?$"),
         suffix=tuple(d["name_suffixes"]),
         reject_after=tuple(d["reject_after"]),
         not_programmes=frozenset(d["not_programmes"]),
         known=regex.compile(lexicon.alternation(d["known"])),
+        known_names=tuple(d["known"]),
     )
 
 
-@dataclass(slots=True)
-class _Quote:
-    name: str
-    start: int  # of the opening mark
-    end: int  # after the closing mark
+# (name, start of the opening mark, end after the closing mark): a plain tuple, as a page holds dozens.
+_Quote = tuple[str, int, int]
 
 
 def _kind_after(text: str, pos: int) -> str | None:
-    w = words()
-    gap = _BEFORE_KIND.match(text, pos)
-    m = w.kind.match(text, gap.end() if gap else pos)
-    if m:
-        return m.group()
-    far = w.far_kind.match(text, pos)
-    return far["kind"] if far else None
+    m = words().kind.match(text, pos)
+    return (m["near"] or m["far"]) if m else None
 
 
 def _shaped_like_programme(name: str) -> bool:
     w = words()
-    if name.endswith(w.suffix) or _FORMULA.match(name):
+    if name.endswith(w.suffix) or "+" in name and _FORMULA.match(name):
         return True
     # 三会一课, 一支部一特色, 双联系: numbered slogans name methods and campaigns.
     if len(name) > _SLOGAN_MAX or "了" in name:
@@ -82,10 +85,26 @@ def _shaped_like_programme(name: str) -> bool:
     return len(_SLOGAN_NUMERALS.findall(name)) >= 2 or (name.startswith("双") and len(name) <= 4)
 
 
+@lexicon.depends
+@lru_cache(maxsize=65536)  # the same names are quoted on page after page
+def _name_traits(name: str) -> tuple[bool, bool, bool]:
+    """What a quoted name says by itself: (never a programme, all digits, shaped like a programme)."""
+    never = name in words().not_programmes or bool(_SENTENCE_END.search(name))
+    return never, name.isdigit(), _shaped_like_programme(name)
+
+
+def _chained(text: str, end: int, start: int) -> bool:
+    """Whether text[end:start], between two quotes, is a gap that chains them. Most quotes stand
+    far apart: a gap starting with a character no chain's gap starts with needs no regex."""
+    if end < start and not (text[end] in _CHAIN_GAP_FIRST or text[end].isspace()):
+        return False
+    return bool(_CHAIN_GAP.fullmatch(text, end, start))
+
+
 def _chains(quotes: list[_Quote], text: str) -> list[list[_Quote]]:
     groups: list[list[_Quote]] = []
     for q in quotes:
-        if groups and _CHAIN_GAP.fullmatch(text, groups[-1][-1].end, q.start):
+        if groups and _chained(text, groups[-1][-1][2], q[1]):
             groups[-1].append(q)
         else:
             groups.append([q])
@@ -93,36 +112,36 @@ def _chains(quotes: list[_Quote], text: str) -> list[list[_Quote]]:
 
 
 def _quotes(text: str) -> list[_Quote]:
+    quotes = [(m[m.lastindex].strip(), m.start(), m.end()) for m in _QUOTED.finditer(text)]
+    if "《" not in text:
+        return quotes
     titles = Covered(m.span() for m in _BOOK_TITLE.finditer(text))
-    return [
-        _Quote(m["name"].strip(), m.start(), m.end())
-        for m in _QUOTED.finditer(text)
-        if not titles.inside(m.start())  # a name inside a document title
-    ]
+    return [q for q in quotes if not titles.inside(q[1])]  # a name inside a document title
 
 
 def extract_initiatives(text: str) -> list[Initiative]:
     """Every programme mention in text, in order (a programme may be mentioned often)."""
     w = words()
     quotes = _quotes(text)
-    counts: dict[str, int] = {}
-    for q in quotes:
-        counts[q.name] = counts.get(q.name, 0) + 1
+    counts = Counter(name for name, _, _ in quotes)
     found: list[Initiative] = []
     for group in _chains(quotes, text):
-        kind = _kind_after(text, group[-1].end)
-        triggered = bool(w.trigger_end.search(text[max(0, group[0].start - 6) : group[0].start]))
-        for q in group:
-            name = q.name
-            if (
-                name in w.not_programmes
-                or text.startswith(w.reject_after, q.end)
-                or name.isdigit() and not kind
-                or _SENTENCE_END.search(name)
-            ):
+        last = group[-1][2]
+        kind = _kind_after(text, last)
+        triggered: bool | None = None  # looked for once, and only when no other evidence answers
+        for name, start, end in group:
+            never, digits, shaped = _name_traits(name)
+            if never or digits and not kind or text.startswith(w.reject_after, end):
                 continue
-            if kind or triggered or counts[name] > 1 or _shaped_like_programme(name):
-                found.append(Initiative(name=name, kind=kind if q is group[-1] else None, char_start=q.start, char_end=q.end))
+            if not (kind or shaped or counts[name] > 1):
+                if triggered is None:
+                    first = group[0][1]
+                    triggered = bool(w.trigger_end.search(text[max(0, first - 6) : first]))
+                if not triggered:
+                    continue
+            found.append(Initiative(name, kind if end == last else None, start, end))
+    if not any(known in text for known in w.known_names):
+        return found  # in order: quotes are found in order
     quoted_at = {i.char_start + 1 for i in found}
     for m in w.known.finditer(text):
         if m.start() not in quoted_at:
@@ -132,6 +151,8 @@ def extract_initiatives(text: str) -> list[Initiative]:
 
 def link_initiatives(metrics: list[Metric], initiatives: list[Initiative]) -> list[Metric]:
     """Give each metric the programme its own sentence names (the nearest one before it, else after)."""
+    if not initiatives:
+        return list(metrics)
     starts = [i.char_start for i in initiatives]  # sorted: extract_initiatives returns them in order
     linked = []
     for metric in metrics:

@@ -16,6 +16,9 @@ from .flags import flags
 from .records import Metric, replace_metric
 
 _DECIMALS = 6  # base values are rounded once, after exact arithmetic
+_ONE = Fraction(1)
+# Below 2^53 every whole float is its own shortest repr; above, repr rounds (5.528759659311195e+16).
+_EXACT_INTEGERS = 2**53
 
 
 @lexicon.cached
@@ -32,7 +35,11 @@ def conversions() -> dict[str, tuple[str, Fraction]]:
 @lru_cache(maxsize=65536)  # the exact arithmetic is slow, and figures repeat
 def in_base_unit(value: float, unit: str) -> tuple[float, str]:
     """The value in its class's base unit; a unit no table converts is its own base unit."""
-    base, factor = conversions().get(unit, (unit, Fraction(1)))
+    base, factor = conversions().get(unit, (unit, _ONE))
+    if factor.denominator == 1 and value % 1 == 0 and abs(value) < _EXACT_INTEGERS:
+        # A whole number of a whole factor: its repr is its own digits, the product of two ints is
+        # exact, and float() of it is what rounding the Fraction gives (that arithmetic is slow).
+        return float(int(value) * factor.numerator), base
     # repr gives the shortest decimal that is the float (18.4, not 18.39999…): exact from there.
     return float(round(Fraction(repr(value)) * factor, _DECIMALS)), base
 

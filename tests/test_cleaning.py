@@ -1,6 +1,8 @@
 """Cleaning: width, pinyin, script, and the page layout around an article."""
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 
 from extractor.cleaning import clean, layout, normalise, strip_furniture, strip_pinyin, to_simplified
@@ -10,6 +12,18 @@ from .conftest import SEEDS
 
 def test_full_width_digits_and_punctuation_fold() -> None:
     assert normalise("发展党员１０名，占７０％。") == "发展党员10名,占70%。"
+
+
+@pytest.mark.parametrize("line", [
+    "全镇共有党员1200余名…其中女党员300名",  # … is folded, the ideographs around it stay
+    "党\u0301员 ＡＢＣ１２３ 建\u0323\u0307设",  # combining marks after ideographs, in non-canonical order
+    "\u1100\u1161党\u11a8 \u3131",  # Hangul jamo that compose, split by an ideograph
+    "\uf900\uf901㍿‥党建",  # compatibility ideographs and squared forms
+    "e\u0301\u0327党e\u0327\u0301",
+])
+def test_normalise_is_nfkc(line: str) -> None:
+    # Normalised in parts between runs of ideographs: the same as the whole line's NFKC.
+    assert normalise(line) == unicodedata.normalize("NFKC", line)
 
 
 def test_pinyin_annotations_are_removed() -> None:

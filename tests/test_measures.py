@@ -34,6 +34,10 @@ from extractor.quantities import rules
     (-1.6, "%", (-1.6, "%")),
     (2400, "千瓦时", (2400.0, "千瓦时")),
     (100, "方", (100.0, "方")),
+    # whole values: below 2^53 a float is its own digits; above, its repr is what is converted
+    (3000.0, "公里", (3000000.0, "米")),
+    (2.0**53, "公里", (9.007199254740992e18, "米")),
+    (5.528759659311195e16, "兆瓦", (5.528759659311195e22, "瓦")),
 ])
 def test_in_base_unit(value: float, unit: str, expected: tuple[float, str]) -> None:
     assert in_base_unit(value, unit) == expected
