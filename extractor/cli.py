@@ -7,17 +7,13 @@ module as their main module, and must not carry SQLAlchemy and Alembic for nothi
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
-from contextlib import ExitStack, contextmanager
-from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Iterator, NoReturn
+from typing import Annotated
 
 import typer
 
-if TYPE_CHECKING:
-    from .ingest import Summary
-    from .records import Item
+from .options import (INTERRUPTED, NO_INPUTS, DbOption, LexiconOption, Period, WorkersOption, cluster_runner, err, fail,
+                      list_problems, open_engine, progress_bar, user_lexicon, worker_count)
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -26,33 +22,6 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database schema commands.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
-
-# A default that is not a value is shown through show_default: "[…]" inside help text is read as
-# rich markup and vanishes.
-DbOption = Annotated[
-    str | None,
-    typer.Option("--db", help="SQLAlchemy URL.", show_default="$EXTRACTOR_DB, else sqlite:///extractor.db"),
-]
-WorkersOption = Annotated[
-    int | None, typer.Option(help="Extraction processes.", show_default="the machine's cores"),
-]
-
-
-class Period(str, Enum):
-    year = "year"
-    month = "month"
-
-
-LexiconOption = Annotated[
-    str | None,
-    typer.Option("--lexicon", help="Your own words (a TOML file), merged over the shipped lexicons: see README.",
-                 show_default="none"),
-]
-INTERRUPTED = 130  # the shell's exit status for a run stopped by Ctrl-C (128 + SIGINT)
-
-
-def _err(message: str) -> None:
-    typer.echo(message, err=True)
 
 
 def _version(value: bool) -> None:
@@ -69,100 +38,6 @@ def main(
                                           is_eager=True)] = False,
 ) -> None:
     """Extract quantified claims from Chinese local-government news into a database."""
-
-
-def _open(url: str | None, *, write: bool = False):  # type: ignore[no-untyped-def]
-    """An engine, or exit with one line saying why not.
-
-    write: the database may be created and its schema is brought to head (ingest, reextract).
-    Otherwise it must exist and be at head, and is opened read-only: reading never changes it.
-    """
-    from .db.engine import DatabaseError
-    from .db.migrate import open_database, upgrade
-
-    try:
-        engine = open_database(url, write=write)
-        if write:
-            upgrade(engine)
-    except DatabaseError as exc:
-        _fail(str(exc))
-    return engine
-
-
-def _fail(message: str) -> NoReturn:
-    _err(f"error: {message}")
-    raise typer.Exit(2)
-
-
-def _workers(requested: int | None) -> int:
-    """The number of extraction processes to start: a bad --workers is one line and exit 2."""
-    import os
-
-    cores = os.cpu_count() or 1
-    if requested is None:
-        return cores
-    if requested < 1:
-        _fail(f"--workers must be at least 1 (got {requested})")
-    if requested > cores:
-        _err(f"warning: --workers {requested} is more than this machine's {cores} cores; extraction will not be faster")
-    return requested
-
-
-def _lexicon(path: str | None):  # type: ignore[no-untyped-def]
-    """The user lexicon at path (None: none), or exit with one line saying what is wrong with it."""
-    if path is None:
-        return None
-    from .userlexicon import UserLexiconError, load
-
-    try:
-        return load(path)
-    except UserLexiconError as exc:
-        _fail(str(exc))
-
-
-@contextmanager
-def _progress(enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
-    """A progress bar on stderr when it is a terminal; nothing otherwise (logs stay clean)."""
-    if not enabled:
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-
-    with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                  console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("ingesting", total=None)
-        yield lambda done, total: bar.update(task, completed=done, total=total)
-
-
-@contextmanager
-def _cluster(address: str | None, workers: int | None,
-             lexicons: dict[str, Any] | None) -> Iterator[Callable[[list[str]], Iterator[list[Item]]] | None]:
-    """The Dask runner for ingest (None: no --dask), or exit with one line saying why there is none."""
-    if address is None:
-        yield None
-        return
-    from functools import partial
-
-    from .dask_runner import DaskError, connect, results
-
-    with ExitStack() as stack:
-        try:
-            client = stack.enter_context(connect(address, workers))
-        except DaskError as exc:
-            _fail(str(exc))
-        yield partial(results, client, lexicons=lexicons or {})
-
-
-_NO_INPUTS = "no input files found (looked for .txt, .html, .htm, .jsonl and their .gz)"
-
-
-def _list_problems(summary: Summary) -> None:
-    """The inputs that failed, and the stored ones worth a look (a body that is a small part of its page)."""
-    for f in summary.failures:
-        _err(f"failed: {f.file}: {f.reason}")
-    for f in summary.notes:
-        _err(f"check: {f.file}: {f.reason}")
 
 
 @app.command("ingest")
@@ -183,35 +58,35 @@ def ingest_cmd(
     try:
         part = parse_shard(shard) if shard else None
     except ValueError as exc:
-        _fail(str(exc))
-    processes, words = _workers(workers), _lexicon(lexicon)
-    engine = _open(db, write=True)
+        fail(str(exc))
+    processes, words = worker_count(workers), user_lexicon(lexicon)
+    engine = open_engine(db, write=True)
     tables = words.tables if words else None
-    with _cluster(dask, processes, tables) as runner, _progress(sys.stderr.isatty()) as progress:
+    with cluster_runner(dask, processes, tables) as runner, progress_bar(sys.stderr.isatty()) as progress:
         summary = ingest(paths, engine, workers=processes, progress=progress, shard=part, lexicons=tables, runner=runner)
     c, t = summary.counts, summary.totals
-    _err(
+    err(
         f"inputs: {summary.seen}  ingested: {c['ingested']}  duplicate: {c['duplicate']}  "
         f"unchanged: {c['unchanged'] - len([f for f in summary.failures if f.status == 'unchanged'])}  "
         f"failed: {len(summary.failures)}  skipped: {len(summary.skipped)}"
         + (f"  lexicon: {words.path} (sha256 {words.sha256[:12]})" if words else "")
     )
-    _err(f"new metrics: {summary.new_metrics}")
-    _err(f"database {resolve_url(db)}: articles {t['articles']}, metrics {t['metrics']}, "
+    err(f"new metrics: {summary.new_metrics}")
+    err(f"database {resolve_url(db)}: articles {t['articles']}, metrics {t['metrics']}, "
          f"initiatives {t['initiatives']}, localities {t['localities']}")
-    _list_problems(summary)
+    list_problems(summary)
     if summary.skipped:
         kinds = Counter(why.removeprefix("unsupported file type ") for _, why in summary.skipped)
         files = "file" if len(summary.skipped) == 1 else "files"
-        _err(f"skipped {len(summary.skipped)} {files} of other types ({', '.join(f'{k} {n}' for k, n in kinds.most_common())}): "
+        err(f"skipped {len(summary.skipped)} {files} of other types ({', '.join(f'{k} {n}' for k, n in kinds.most_common())}): "
              "listed in `extractor export log`")
     if summary.interrupted:
-        _err("interrupted: the batch in flight was not stored; re-run to complete")
+        err("interrupted: the batch in flight was not stored; re-run to complete")
         raise typer.Exit(INTERRUPTED)
     if summary.seen and not summary.changed:
-        _err("nothing new: the database is unchanged")
+        err("nothing new: the database is unchanged")
     if summary.seen == 0 and not part:
-        _err(f"error: {_NO_INPUTS}")
+        err(f"error: {NO_INPUTS}")
         raise typer.Exit(1)
     if summary.seen and summary.seen == len(summary.failures):
         raise typer.Exit(1)
@@ -228,10 +103,10 @@ def reextract_cmd(
     from . import __version__
     from .reextract import reextract
 
-    processes, words = _workers(workers), _lexicon(lexicon)
-    engine = _open(db, write=True)
+    processes, words = worker_count(workers), user_lexicon(lexicon)
+    engine = open_engine(db, write=True)
     done = [0]  # articles rewritten so far, for the summary of an interrupted run
-    with _progress(sys.stderr.isatty()) as progress:
+    with progress_bar(sys.stderr.isatty()) as progress:
 
         def track(n: int, total: int) -> None:
             done[0] = n
@@ -244,13 +119,13 @@ def reextract_cmd(
             interrupted = False
         except KeyboardInterrupt:
             interrupted = True
-    _err(f"re-extracted {done[0]} articles with extractor {__version__}"
+    err(f"re-extracted {done[0]} articles with extractor {__version__}"
          + (f" and lexicon {words.path} (sha256 {words.sha256[:12]})" if words else ""))
     if interrupted:
-        _err("interrupted: the batch in flight was not stored; re-run to complete")
+        err("interrupted: the batch in flight was not stored; re-run to complete")
         raise typer.Exit(INTERRUPTED)
     if words and not all_articles:
-        _err("note: without --all only the articles of older extractor versions were re-extracted with your lexicon")
+        err("note: without --all only the articles of older extractor versions were re-extracted with your lexicon")
 
 
 @app.command("export")
@@ -268,8 +143,8 @@ def export_cmd(
     from .query import QueryError
 
     if table not in TABLES:
-        _fail(f"unknown export {table!r}; choose one of: {', '.join(TABLES)}")
-    engine = _open(db)
+        fail(f"unknown export {table!r}; choose one of: {', '.join(TABLES)}")
+    engine = open_engine(db)
     options = {"fmt": fmt, "where": where, "excel": excel}
     try:
         if output == "-":
@@ -277,10 +152,10 @@ def export_cmd(
             return
         n = write_file(engine, table, Path(output), **options)
     except QueryError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     except OSError as exc:
-        _fail(f"cannot write {output}: {exc.strerror}")
-    _err(f"wrote {n} rows to {Path(output)}")
+        fail(f"cannot write {output}: {exc.strerror}")
+    err(f"wrote {n} rows to {Path(output)}")
 
 
 @app.command("eval")
@@ -308,26 +183,26 @@ def eval_cmd(
     try:
         gold_docs = load_gold(gold)
     except GoldError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     if not paths and db is None:
-        _fail("give the article files or folders to score, or --db URL for a database that holds them")
+        fail("give the article files or folders to score, or --db URL for a database that holds them")
     with tempfile.TemporaryDirectory(prefix="extractor-eval-") as tmp:
-        engine = _open(db or f"sqlite:///{Path(tmp) / 'eval.db'}", write=bool(paths))
+        engine = open_engine(db or f"sqlite:///{Path(tmp) / 'eval.db'}", write=bool(paths))
         if paths:
-            with _progress(sys.stderr.isatty()) as progress:
-                summary = ingest(paths, engine, workers=_workers(workers), progress=progress)
+            with progress_bar(sys.stderr.isatty()) as progress:
+                summary = ingest(paths, engine, workers=worker_count(workers), progress=progress)
             if summary.interrupted:
-                _err("interrupted: nothing scored")
+                err("interrupted: nothing scored")
                 raise typer.Exit(INTERRUPTED)
-            _list_problems(summary)
+            list_problems(summary)
             if summary.seen == 0:
-                _err(f"error: {_NO_INPUTS}")
+                err(f"error: {NO_INPUTS}")
                 raise typer.Exit(1)
         evaluation = evaluate_database(engine, gold_docs, with_sentences=errors)
         engine.dispose()
     if evaluation.docs_not_in_input:
         missing = evaluation.docs_not_in_input
-        _err(f"warning: {len(missing)} of {len(gold_docs)} gold articles have no input of that file name: "
+        err(f"warning: {len(missing)} of {len(gold_docs)} gold articles have no input of that file name: "
              f"{', '.join(missing[:5])}{' …' if len(missing) > 5 else ''}")
     if as_json:
         typer.echo(json.dumps(to_json(evaluation, by_doc, errors), ensure_ascii=False))
@@ -345,12 +220,12 @@ def query_cmd(
     from .query import FORMATS, QueryError, run, write
 
     if fmt not in FORMATS:
-        _fail(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
-    engine = _open(db)
+        fail(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+    engine = open_engine(db)
     try:
         write(run(engine, sql), fmt, sys.stdout)
     except QueryError as exc:
-        _fail(str(exc))
+        fail(str(exc))
 
 
 @app.command("show")
@@ -364,11 +239,11 @@ def show_cmd(
 
     from .show import NotFound, claim, render
 
-    engine = _open(db)
+    engine = open_engine(db)
     try:
         shown = claim(engine, metric_id, context)
     except NotFound as exc:
-        _fail(str(exc))
+        fail(str(exc))
     typer.echo(render(shown, color=sys.stdout.isatty() and not os.environ.get("NO_COLOR")), nl=False)
 
 
@@ -381,7 +256,7 @@ def stats_cmd(
     places and programmes, and articles lacking a title, date or place."""
     from .stats import render, stats, to_json
 
-    summary = stats(_open(db))
+    summary = stats(open_engine(db))
     typer.echo(to_json(summary) if as_json else render(summary), nl=False)
 
 
@@ -398,14 +273,14 @@ def serve_cmd(
     except ModuleNotFoundError as exc:
         if exc.name not in ("datasette", "uvicorn"):
             raise
-        _fail("serve needs Datasette: pip install 'extractor[serve]'")
+        fail("serve needs Datasette: pip install 'extractor[serve]'")
     try:
         path = sqlite_path(resolve_url(db))
     except ServeError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     if unmerged_writes(path):
-        _err(f"warning: {path}-wal holds writes not yet in the file (an ingest running?); they are not shown")
-    _err(f"serving {path} read-only at http://127.0.0.1:{port}/{path.stem}/metric_facts (Ctrl-C stops)")
+        err(f"warning: {path}-wal holds writes not yet in the file (an ingest running?); they are not shown")
+    err(f"serving {path} read-only at http://127.0.0.1:{port}/{path.stem}/metric_facts (Ctrl-C stops)")
     serve(path, "127.0.0.1", port)
 
 
@@ -426,19 +301,19 @@ def plot_cmd(
     except ModuleNotFoundError as exc:
         if exc.name != "matplotlib":
             raise
-        _fail("plot needs matplotlib: pip install 'extractor[plot]'")
+        fail("plot needs matplotlib: pip install 'extractor[plot]'")
     except PlotError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     try:
-        series = claims_over_time(_open(db), subject, place, by.value)
+        series = claims_over_time(open_engine(db), subject, place, by.value)
     except NoClaims as exc:
-        _err(f"error: {exc}")
+        err(f"error: {exc}")
         raise typer.Exit(1) from None
     try:
         draw(series, output, font)
     except OSError as exc:
-        _fail(f"cannot write {output}: {exc.strerror}")
-    _err(f"wrote {output}: {len(series.periods)} bars, {series.claims} claims in {series.unit}")
+        fail(f"cannot write {output}: {exc.strerror}")
+    err(f"wrote {output}: {len(series.periods)} bars, {series.claims} claims in {series.unit}")
 
 
 @db_app.command("upgrade")
@@ -450,5 +325,5 @@ def db_upgrade(db: DbOption = None) -> None:
     try:
         changed = upgrade(open_database(db, write=True))
     except DatabaseError as exc:
-        _fail(str(exc))
-    _err("schema upgraded to head" if changed else "schema already at head")
+        fail(str(exc))
+    err("schema upgraded to head" if changed else "schema already at head")
