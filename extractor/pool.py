@@ -5,6 +5,10 @@ when its parent is killed (kill -9) the resource tracker reports them as leaked,
 die with BrokenPipe tracebacks. A pipe per worker needs no lock, so nothing is left to leak, and a
 worker whose parent is gone sees its pipe close and exits without a word. Workers ignore SIGINT:
 Ctrl-C reaches the whole process group, and it is the parent's to act on (it stops the workers).
+
+The parent's side of the pipes is worked by two threads (extractor.pump), not by the consumer of
+the results: the consumer (the writer) may spend hundreds of milliseconds on a batch, and workers
+that waited for it to send their next chunk would sit idle meanwhile.
 """
 from __future__ import annotations
 
@@ -12,18 +16,16 @@ import multiprocessing
 import signal
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
-from multiprocessing.connection import Connection, wait
+from multiprocessing.connection import Connection
 from types import TracebackType
-from typing import Any, Generic, NoReturn, TypeVar
+from typing import Any, Generic, TypeVar
+
+from .pump import Pump, WorkerError
 
 A = TypeVar("A")
 R = TypeVar("R")
 
-_AHEAD = 4  # chunks per worker that may be done, waiting for an earlier one (bounds memory)
-
-
-class WorkerError(RuntimeError):
-    """A worker process failed or died; the message says how."""
+__all__ = ["WorkerError", "Workers"]
 
 
 class Workers(Generic[A, R]):
@@ -35,6 +37,7 @@ class Workers(Generic[A, R]):
         ctx = multiprocessing.get_context("forkserver")
         self._procs: list[Any] = []
         self._conns: list[Connection] = []
+        self._pump: Pump | None = None
         for _ in range(count):
             mine, theirs = ctx.Pipe()
             proc = ctx.Process(target=_serve, args=(theirs, func, setup, setup_arg), daemon=True)
@@ -43,60 +46,27 @@ class Workers(Generic[A, R]):
             self._procs.append(proc)
             self._conns.append(mine)
 
-    def imap(self, items: Iterable[A], chunksize: int = 8) -> Iterator[R]:
-        """func over items, results in the order of items; a bounded number of chunks in flight."""
-        chunks = enumerate(_chunked(items, chunksize))
-        # One chunk per worker at a time: a worker is always reading when it is sent one, so
-        # neither side can block writing to the other (large chunks and results cannot deadlock).
-        busy: set[Connection] = set()
-        done: dict[int, list[R]] = {}
-        sent = emitted = 0
-        exhausted = False
-        while True:
-            for conn in self._conns:
-                if exhausted or conn in busy or sent >= emitted + _AHEAD * len(self._conns):
-                    continue
-                task = next(chunks, None)
-                if task is None:
-                    exhausted = True
-                    break
-                self._send(conn, task)
-                busy.add(conn)
-                sent += 1
-            while emitted in done:
-                yield from done.pop(emitted)
-                emitted += 1
-            if not busy:
-                if exhausted:
-                    return
-                continue
-            for conn in wait(list(busy)):
-                seq, result = self._receive(conn)  # type: ignore[arg-type]
-                busy.discard(conn)  # type: ignore[arg-type]
-                done[seq] = result
+    def imap(self, items: Iterable[A], chunksize: int = 8, window: int | None = None) -> Iterator[R]:
+        """func over items, results in the order of items.
 
-    def _send(self, conn: Connection, task: tuple[int, list[A]]) -> None:
-        try:
-            conn.send(task)
-        except OSError:
-            self._died(conn)
-
-    def _receive(self, conn: Connection) -> tuple[int, list[R]]:
-        try:
-            seq, ok, payload = conn.recv()
-        except (EOFError, OSError):
-            self._died(conn)
-        if not ok:
-            raise WorkerError(f"an extraction worker failed: {payload}")
-        return seq, payload
-
-    def _died(self, conn: Connection) -> NoReturn:
-        proc = self._procs[self._conns.index(conn)]
-        proc.join(1)
-        raise WorkerError(f"an extraction worker died (exit code {proc.exitcode})")
+        window: chunks sent and not yet taken by the caller, done or in the works (bounds memory);
+        by default two per worker. Workers keep working while the caller is busy until it is full.
+        One imap at a time; left unfinished, the workers can only be terminated (or closed).
+        """
+        if self._pump is not None:
+            raise RuntimeError("an earlier imap of these workers is unfinished")
+        pump = self._pump = Pump(self._conns, self._procs, enumerate(_chunked(items, chunksize)),
+                                 window or 2 * len(self._conns))
+        for chunk in pump.replies():
+            yield from chunk
+        pump.stop()
+        self._pump = None
 
     def close(self) -> None:
-        """Let the workers finish and exit."""
+        """Let the workers finish and exit (stopped at once if an imap is unfinished: nobody takes its results)."""
+        if self._pump is not None:
+            self.terminate()
+            return
         for conn in self._conns:
             try:
                 conn.send(None)
@@ -106,8 +76,13 @@ class Workers(Generic[A, R]):
 
     def terminate(self) -> None:
         """Stop the workers now (SIGTERM), whatever they are doing."""
+        pump, self._pump = self._pump, None
+        if pump is not None:
+            pump.stop(join=False)  # its threads may be blocked on a worker: they end when it does
         for proc in self._procs:
             proc.terminate()
+        if pump is not None:
+            pump.join()
         self._stop(timeout=10)
 
     def _stop(self, timeout: float) -> None:
@@ -142,16 +117,15 @@ def _serve(conn: Connection, func: Callable[[Any], Any], setup: Callable[[Any], 
         setup(setup_arg)
     while True:
         try:
-            task = conn.recv()
+            chunk = conn.recv()
         except (EOFError, OSError):  # the parent is gone
             return
-        if task is None:
+        if chunk is None:
             return
-        seq, chunk = task
         try:
-            reply = (seq, True, [func(x) for x in chunk])
+            reply = (True, [func(x) for x in chunk])
         except Exception as exc:  # sent as text: not every exception pickles
-            reply = (seq, False, f"{type(exc).__name__}: {exc}")
+            reply = (False, f"{type(exc).__name__}: {exc}")
         try:
             conn.send(reply)
         except OSError:  # BrokenPipeError: the parent is gone
