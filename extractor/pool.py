@@ -6,26 +6,32 @@ die with BrokenPipe tracebacks. A pipe per worker needs no lock, so nothing is l
 worker whose parent is gone sees its pipe close and exits without a word. Workers ignore SIGINT:
 Ctrl-C reaches the whole process group, and it is the parent's to act on (it stops the workers).
 
-The parent's side of the pipes is worked by two threads (extractor.pump), not by the consumer of
-the results: the consumer (the writer) may spend hundreds of milliseconds on a batch, and workers
-that waited for it to send their next chunk would sit idle meanwhile.
+The workers must not wait for the parent: it is the writer, and a batch it writes takes hundreds
+of milliseconds. So the parent sends a window of chunks ahead, and a worker hands each reply to a
+thread of its own that sends it when the parent reads, and goes on with the next chunk. The parent
+needs no thread (one would take the GIL from the writer at every reply): it reads a reply when the
+caller asks for it, and tops the window up then.
 """
 from __future__ import annotations
 
 import multiprocessing
+import queue
 import signal
+import threading
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
-from multiprocessing.connection import Connection
+from multiprocessing.connection import Connection, wait
+from multiprocessing.reduction import ForkingPickler
 from types import TracebackType
-from typing import Any, Generic, TypeVar
-
-from .pump import Pump, WorkerError
+from typing import Any, Generic, NoReturn, TypeVar
 
 A = TypeVar("A")
 R = TypeVar("R")
 
-__all__ = ["WorkerError", "Workers"]
+
+class WorkerError(RuntimeError):
+    """A worker process failed or died; the message says how."""
 
 
 class Workers(Generic[A, R]):
@@ -37,7 +43,7 @@ class Workers(Generic[A, R]):
         ctx = multiprocessing.get_context("forkserver")
         self._procs: list[Any] = []
         self._conns: list[Connection] = []
-        self._pump: Pump | None = None
+        self._unread = 0  # chunks sent whose replies are not read (an imap left unfinished)
         for _ in range(count):
             mine, theirs = ctx.Pipe()
             proc = ctx.Process(target=_serve, args=(theirs, func, setup, setup_arg), daemon=True)
@@ -49,22 +55,71 @@ class Workers(Generic[A, R]):
     def imap(self, items: Iterable[A], chunksize: int = 8, window: int | None = None) -> Iterator[R]:
         """func over items, results in the order of items.
 
-        window: chunks sent and not yet taken by the caller, done or in the works (bounds memory);
-        by default two per worker. Workers keep working while the caller is busy until it is full.
-        One imap at a time; left unfinished, the workers can only be terminated (or closed).
+        window: chunks sent whose results the caller has not taken (bounds memory: they are done
+        or in the works), by default two per worker. The workers keep working while the caller is
+        busy, until they have done the window.
         """
-        if self._pump is not None:
+        if self._unread:
             raise RuntimeError("an earlier imap of these workers is unfinished")
-        pump = self._pump = Pump(self._conns, self._procs, enumerate(_chunked(items, chunksize)),
-                                 window or 2 * len(self._conns))
-        for chunk in pump.replies():
-            yield from chunk
-        pump.stop()
-        self._pump = None
+        window = window or 2 * len(self._conns)
+        chunks = enumerate(_chunked(items, chunksize))
+        owner: dict[int, Connection] = {}  # chunk → the worker it went to
+        early: dict[int, bytes] = {}  # replies read before their turn, to see which worker is free
+        outstanding = {conn: 0 for conn in self._conns}  # chunks sent to it whose replies are unread
+        taken = sent = 0
+        while True:
+            for conn in wait(self._conns, 0):  # replies there already (or a worker gone): those workers have room
+                raw = self._receive(conn)
+                early[self._next_of(conn, owner, early)] = raw
+                outstanding[conn] -= 1
+            # the chunk about to be taken is the caller's already: `window` more may be in the works
+            while sent <= taken + window and (task := next(chunks, None)) is not None:
+                conn = min(self._conns, key=outstanding.__getitem__)
+                self._send(conn, task[1])
+                owner[sent] = conn
+                outstanding[conn] += 1
+                sent += 1
+                self._unread += 1
+            if taken == sent:
+                return
+            conn = owner.pop(taken)
+            if taken in early:
+                raw = early.pop(taken)
+            else:  # a worker's replies come in the order it was sent chunks: its next one is this one
+                raw = self._receive(conn)
+                outstanding[conn] -= 1
+            self._unread -= 1
+            taken += 1
+            ok, payload = ForkingPickler.loads(raw)
+            if not ok:
+                raise WorkerError(f"an extraction worker failed: {payload}")
+            yield from payload
+
+    @staticmethod
+    def _next_of(conn: Connection, owner: dict[int, Connection], early: dict[int, bytes]) -> int:
+        """The earliest chunk sent to conn whose reply is not read yet."""
+        return min(seq for seq, c in owner.items() if c is conn and seq not in early)
+
+    def _send(self, conn: Connection, chunk: list[A]) -> None:
+        try:
+            conn.send(chunk)
+        except OSError:
+            self._died(conn)
+
+    def _receive(self, conn: Connection) -> bytes:
+        try:
+            return conn.recv_bytes()
+        except (EOFError, OSError):
+            self._died(conn)
+
+    def _died(self, conn: Connection) -> NoReturn:
+        proc = self._procs[self._conns.index(conn)]
+        proc.join(1)
+        raise WorkerError(f"an extraction worker died (exit code {proc.exitcode})")
 
     def close(self) -> None:
-        """Let the workers finish and exit (stopped at once if an imap is unfinished: nobody takes its results)."""
-        if self._pump is not None:
+        """Let the workers finish and exit (at once if an imap is unfinished: nobody takes its results)."""
+        if self._unread:
             self.terminate()
             return
         for conn in self._conns:
@@ -76,13 +131,8 @@ class Workers(Generic[A, R]):
 
     def terminate(self) -> None:
         """Stop the workers now (SIGTERM), whatever they are doing."""
-        pump, self._pump = self._pump, None
-        if pump is not None:
-            pump.stop(join=False)  # its threads may be blocked on a worker: they end when it does
         for proc in self._procs:
             proc.terminate()
-        if pump is not None:
-            pump.join()
         self._stop(timeout=10)
 
     def _stop(self, timeout: float) -> None:
@@ -111,22 +161,33 @@ def _chunked(items: Iterable[A], size: int) -> Iterator[list[A]]:
 
 
 def _serve(conn: Connection, func: Callable[[Any], Any], setup: Callable[[Any], None] | None, setup_arg: Any) -> None:
-    """A worker's life: take a chunk, send back its results, until told to stop or the parent is gone."""
+    """A worker's life: take a chunk, hand its results to the sender, until told to stop or the parent is gone."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if setup is not None:
         setup(setup_arg)
+    replies: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()  # at most the parent's window
+    sender = threading.Thread(target=_send_replies, args=(conn, replies), daemon=True)
+    sender.start()
     while True:
         try:
             chunk = conn.recv()
         except (EOFError, OSError):  # the parent is gone
             return
         if chunk is None:
-            return
+            break
         try:
             reply = (True, [func(x) for x in chunk])
         except Exception as exc:  # sent as text: not every exception pickles
             reply = (False, f"{type(exc).__name__}: {exc}")
+        replies.put(ForkingPickler.dumps(reply))  # pickled here: the sender holds the GIL only to write
+    replies.put(None)
+    sender.join()
+
+
+def _send_replies(conn: Connection, replies: queue.SimpleQueue[bytes | None]) -> None:
+    """The worker's sending thread: a reply waits here, not in the worker, for the parent to read it."""
+    while (data := replies.get()) is not None:
         try:
-            conn.send(reply)
-        except OSError:  # BrokenPipeError: the parent is gone
+            conn.send_bytes(data)
+        except OSError:  # BrokenPipeError: the parent is gone (its reading end closes the worker too)
             return

@@ -3,9 +3,12 @@ runs ahead of the consumer by its window only, and cannot deadlock on chunks or 
 a pipe holds."""
 from __future__ import annotations
 
+import os
 import time
 
-from extractor.pool import Workers
+import pytest
+
+from extractor.pool import WorkerError, Workers
 
 
 def _finished_at(seconds: float) -> float:
@@ -39,3 +42,15 @@ def test_chunks_and_replies_larger_than_a_pipe_holds() -> None:
     with Workers(2, str.upper) as pool:
         assert list(pool.imap(texts, chunksize=2, window=6)) == [t.upper() for t in texts]
         assert list(pool.imap(["a", "b"])) == ["A", "B"]  # and the pool serves the next imap
+
+
+def _exit_on_zero(x: int) -> int:
+    if x == 0:
+        os._exit(3)
+    time.sleep(0.02)
+    return x
+
+
+def test_a_worker_dying_while_others_work_is_reported() -> None:
+    with pytest.raises(WorkerError, match=r"died \(exit code 3\)"), Workers(2, _exit_on_zero) as pool:
+        list(pool.imap([*range(1, 20), 0, *range(20, 60)], chunksize=2, window=10))
