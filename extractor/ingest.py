@@ -83,6 +83,12 @@ def _process(path: str) -> list[Item]:
     return process_path(path)
 
 
+def _use(lexicons: dict[str, Any]) -> None:
+    """A worker's lexicons: the rules it inherited from the forkserver are kept if they are the ones in force."""
+    if lexicons != lexicon.in_force():
+        lexicon.use(lexicons)
+
+
 @contextmanager
 def _results(files: list[str], workers: int, lexicons: dict[str, Any], batch_size: int) -> Iterator[Iterable[list[Item]]]:
     """Each file's items, in file order, extracted here or by worker processes (stopped on leaving)."""
@@ -92,7 +98,7 @@ def _results(files: list[str], workers: int, lexicons: dict[str, Any], batch_siz
         return
     # The workers run ahead of the writer by up to two batches: one to fill while it writes one.
     window = max(2 * workers, 2 * batch_size // CHUNKSIZE)
-    with Workers(workers, _process, lexicon.use, lexicons) as pool:
+    with Workers(workers, _process, _use, lexicons, preload=("extractor.preload",)) as pool:
         yield pool.imap(files, CHUNKSIZE, window)
 
 

@@ -19,7 +19,7 @@ import queue
 import signal
 import threading
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
 from multiprocessing.connection import Connection, wait
 from multiprocessing.reduction import ForkingPickler
@@ -38,9 +38,12 @@ class Workers(Generic[A, R]):
     """`count` processes applying `func`; setup(setup_arg) runs first in each (e.g. lexicon.use)."""
 
     def __init__(self, count: int, func: Callable[[A], R],
-                 setup: Callable[[Any], None] | None = None, setup_arg: Any = None) -> None:
+                 setup: Callable[[Any], None] | None = None, setup_arg: Any = None,
+                 preload: Sequence[str] = ()) -> None:
+        """preload: modules the forkserver imports before it forks the workers, if it is not running yet."""
         # forkserver: workers share no database connections, threads or locks with the parent.
         ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["__main__", *preload])  # __main__: multiprocessing's default
         self._procs: list[Any] = []
         self._conns: list[Connection] = []
         self._unread = 0  # chunks sent whose replies are not read (an imap left unfinished)
