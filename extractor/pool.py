@@ -46,7 +46,7 @@ class Workers(Generic[A, R]):
         ctx.set_forkserver_preload(["__main__", *preload])  # __main__: multiprocessing's default
         self._procs: list[Any] = []
         self._conns: list[Connection] = []
-        self._unread = 0  # chunks sent whose replies are not read (an imap left unfinished)
+        self._unfinished = False  # an imap has chunks out whose replies nobody read
         for _ in range(count):
             mine, theirs = ctx.Pipe()
             proc = ctx.Process(target=_serve, args=(theirs, func, setup, setup_arg), daemon=True)
@@ -62,46 +62,36 @@ class Workers(Generic[A, R]):
         or in the works), by default two per worker. The workers keep working while the caller is
         busy, until they have done the window.
         """
-        if self._unread:
+        if self._unfinished:
             raise RuntimeError("an earlier imap of these workers is unfinished")
+        self._unfinished = True
         window = window or 2 * len(self._conns)
-        chunks = enumerate(_chunked(items, chunksize))
-        owner: dict[int, Connection] = {}  # chunk → the worker it went to
-        early: dict[int, bytes] = {}  # replies read before their turn, to see which worker is free
-        outstanding = {conn: 0 for conn in self._conns}  # chunks sent to it whose replies are unread
+        chunks = _chunked(items, chunksize)
+        queued: dict[Connection, deque[int]] = {conn: deque() for conn in self._conns}  # sent, reply unread
+        early: dict[int, bytes] = {}  # replies read before their turn, to see which worker has room
         taken = sent = 0
         while True:
-            for conn in wait(self._conns, 0):  # replies there already (or a worker gone): those workers have room
-                raw = self._receive(conn)
-                early[self._next_of(conn, owner, early)] = raw
-                outstanding[conn] -= 1
+            for conn in wait(self._conns, 0):  # replies there already (or a worker gone)
+                early[queued[conn][0]] = self._receive(conn)
+                queued[conn].popleft()
             # the chunk about to be taken is the caller's already: `window` more may be in the works
-            while sent <= taken + window and (task := next(chunks, None)) is not None:
-                conn = min(self._conns, key=outstanding.__getitem__)
-                self._send(conn, task[1])
-                owner[sent] = conn
-                outstanding[conn] += 1
+            while sent <= taken + window and (chunk := next(chunks, None)) is not None:
+                conn = min(self._conns, key=lambda c: len(queued[c]))
+                self._send(conn, chunk)
+                queued[conn].append(sent)
                 sent += 1
-                self._unread += 1
             if taken == sent:
+                self._unfinished = False
                 return
-            conn = owner.pop(taken)
-            if taken in early:
-                raw = early.pop(taken)
-            else:  # a worker's replies come in the order it was sent chunks: its next one is this one
-                raw = self._receive(conn)
-                outstanding[conn] -= 1
-            self._unread -= 1
+            if taken not in early:  # a worker's replies come in the order it was sent chunks
+                conn = next(c for c in self._conns if queued[c] and queued[c][0] == taken)
+                early[taken] = self._receive(conn)
+                queued[conn].popleft()
+            ok, payload = ForkingPickler.loads(early.pop(taken))
             taken += 1
-            ok, payload = ForkingPickler.loads(raw)
             if not ok:
                 raise WorkerError(f"an extraction worker failed: {payload}")
             yield from payload
-
-    @staticmethod
-    def _next_of(conn: Connection, owner: dict[int, Connection], early: dict[int, bytes]) -> int:
-        """The earliest chunk sent to conn whose reply is not read yet."""
-        return min(seq for seq, c in owner.items() if c is conn and seq not in early)
 
     def _send(self, conn: Connection, chunk: list[A]) -> None:
         try:
@@ -122,7 +112,7 @@ class Workers(Generic[A, R]):
 
     def close(self) -> None:
         """Let the workers finish and exit (at once if an imap is unfinished: nobody takes its results)."""
-        if self._unread:
+        if self._unfinished:
             self.terminate()
             return
         for conn in self._conns:
