@@ -96,8 +96,9 @@ def _results(files: list[str], workers: int, lexicons: dict[str, Any], batch_siz
         with lexicon.using(lexicons):
             yield map(_process, files)
         return
-    # The workers run ahead of the writer by up to two batches: one to fill while it writes one.
-    window = max(2 * workers, 2 * batch_size // CHUNKSIZE)
+    # The workers run up to two batches ahead of the writer (the next batch is done while it writes
+    # one, with room to spare for slow files), and each has two chunks more in the works.
+    window = 2 * batch_size // CHUNKSIZE + 2 * workers
     with Workers(workers, _process, _use, lexicons, preload=("extractor.preload",)) as pool:
         yield pool.imap(files, CHUNKSIZE, window)
 
