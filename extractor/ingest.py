@@ -83,12 +83,6 @@ def _process(path: str) -> list[Item]:
     return process_path(path)
 
 
-def _use(lexicons: dict[str, Any]) -> None:
-    """A worker's lexicons: the rules it inherited from the forkserver are kept if they are the ones in force."""
-    if lexicons != lexicon.in_force():
-        lexicon.use(lexicons)
-
-
 @contextmanager
 def _results(files: list[str], workers: int, lexicons: dict[str, Any], batch_size: int) -> Iterator[Iterable[list[Item]]]:
     """Each file's items, in file order, extracted here or by worker processes (stopped on leaving)."""
@@ -99,7 +93,7 @@ def _results(files: list[str], workers: int, lexicons: dict[str, Any], batch_siz
     # The workers run up to two batches ahead of the writer (the next batch is done while it writes
     # one, with room to spare for slow files), and each has two chunks more in the works.
     window = 2 * batch_size // CHUNKSIZE + 2 * workers
-    with Workers(workers, _process, _use, lexicons, preload=("extractor.preload",)) as pool:
+    with Workers(workers, _process, lexicon.use, lexicons) as pool:
         yield pool.imap(files, CHUNKSIZE, window)
 
 

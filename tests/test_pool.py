@@ -1,23 +1,14 @@
 """The worker pool keeps its workers busy while the consumer of its results is not reading them,
 runs ahead of the consumer by its window only, cannot deadlock on chunks or replies larger than a
-pipe holds, and its workers, forked with the shipped rules built, still take a user's lexicon."""
+pipe holds, and reports a worker that dies while the others work."""
 from __future__ import annotations
 
-import contextlib
 import os
-import sqlite3
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 
 from extractor.pool import WorkerError, Workers
-
-from .test_userlexicon import ARTICLE, MY_TOML
-
-EXE = str(Path(sys.executable).parent / "extractor")
 
 
 def _finished_at(seconds: float) -> float:
@@ -64,21 +55,3 @@ def test_a_worker_dying_while_others_work_is_reported() -> None:
     with pytest.raises(WorkerError, match=r"died \(exit code 3\)"), Workers(2, _exit_on_zero) as pool:
         list(pool.imap([*range(1, 20), 0, *range(20, 60)], chunksize=2, window=10))
 
-
-def test_workers_forked_with_the_shipped_rules_built_take_my_lexicon(tmp_path: Path) -> None:
-    """The forkserver builds the rules from the shipped lexicons before it forks the workers (in a
-    fresh process, as every `extractor ingest` is): a user's lexicon must still be the one in force."""
-    (tmp_path / "my.toml").write_text(MY_TOML, encoding="utf-8")
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    for i in range(48):  # enough for a worker pool to start
-        (corpus / f"{i}.txt").write_text(ARTICLE.format(n=i + 1), encoding="utf-8")
-    counts = {}
-    for name, extra in (("mine", ["--lexicon", str(tmp_path / "my.toml")]), ("shipped", [])):
-        db = tmp_path / f"{name}.db"
-        run = subprocess.run([EXE, "ingest", str(corpus), "--db", f"sqlite:///{db}", "--workers", "2", *extra],
-                             capture_output=True, text=True, timeout=300)
-        assert run.returncode == 0, run.stderr
-        with contextlib.closing(sqlite3.connect(db)) as conn:
-            counts[name] = conn.execute("SELECT COUNT(*) FROM metrics WHERE unit = '羽'").fetchone()[0]
-    assert counts == {"mine": 48, "shipped": 0}
