@@ -28,6 +28,7 @@ from .readers import stamp, survey
 from .records import Item
 
 BATCH_SIZE = 200
+CHUNKSIZE = 8  # files a worker is sent at a time
 _POOL_THRESHOLD = 40  # fewer files than this are not worth starting worker processes for
 
 
@@ -83,25 +84,31 @@ def _process(path: str) -> list[Item]:
 
 
 @contextmanager
-def _results(files: list[str], workers: int, lexicons: dict[str, Any]) -> Iterator[Iterable[list[Item]]]:
+def _results(files: list[str], workers: int, lexicons: dict[str, Any], batch_size: int) -> Iterator[Iterable[list[Item]]]:
     """Each file's items, in file order, extracted here or by worker processes (stopped on leaving)."""
     if workers <= 1 or len(files) < _POOL_THRESHOLD:
         with lexicon.using(lexicons):
             yield map(_process, files)
         return
+    # The workers run up to two batches ahead of the writer (the next batch is done while it writes
+    # one, with room to spare for slow files), and each has two chunks more in the works.
+    window = 2 * batch_size // CHUNKSIZE + 2 * workers
     with Workers(workers, _process, lexicon.use, lexicons) as pool:
-        yield pool.imap(files)
+        yield pool.imap(files, CHUNKSIZE, window)
 
 
-def _batches(results: Iterable[list[Item]], size: int) -> Iterator[list[Item]]:
+def _batches(results: Iterable[list[Item]], size: int) -> Iterator[tuple[int, list[Item]]]:
+    """(files, their items) in batches of at least size items; a file's items are never split."""
     batch: list[Item] = []
+    files = 0
     for items in results:
         batch.extend(items)
+        files += 1
         if len(batch) >= size:
-            yield batch
-            batch = []
+            yield files, batch
+            batch, files = [], 0
     if batch:
-        yield batch
+        yield files, batch
 
 
 def totals(engine: Engine) -> dict[str, int]:
@@ -146,12 +153,12 @@ def ingest(
     done = len(files) - len(todo)
     try:
         store.log_skipped(summary.skipped)
-        extracted = nullcontext(runner(todo)) if runner else _results(todo, workers or os.cpu_count() or 1, lexicons or {})
+        extracted = nullcontext(runner(todo)) if runner else _results(todo, workers or os.cpu_count() or 1, lexicons or {}, batch_size)
         with extracted as results:
-            for batch in _batches(results, batch_size):
+            for files_done, batch in _batches(results, batch_size):
                 for outcome in store.write_batch(batch):  # one transaction: all of the batch or none
                     summary.add(outcome)
-                done += len({item.source_file for item in batch})
+                done += files_done
                 if progress:
                     progress(min(done, len(files)), len(files))
     except KeyboardInterrupt:
