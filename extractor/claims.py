@@ -140,7 +140,7 @@ def _label(text: str, floor: int, pos: int) -> str:
 
 
 @lexicon.depends
-@lru_cache(maxsize=8192)  # clauses recur (推选, 其中有)
+@lru_cache(maxsize=4096)  # clauses recur (推选, 其中有)
 def _last_verb(clause: str) -> str | None:
     found = verbs(clause)
     return found[-1].word if found else None
@@ -242,7 +242,7 @@ def _preceding_claim(text: str, floor: int, pos: int, end: int, period: str | No
 
 
 @lexicon.depends
-@lru_cache(maxsize=8192)  # the same clauses stand before figures again and again (同比增长, 其中有)
+@lru_cache(maxsize=4096)  # the same clauses stand before figures again and again (同比增长, 其中有)
 def _read_back(clause: str) -> tuple[str | None, str | None, str | None, bool]:
     """(subject, predicate, change word, headless) of the clause before a figure."""
     ph = phrases()

@@ -114,7 +114,7 @@ def _patterns() -> _Furniture:
     )
 
 
-@lru_cache(maxsize=8192)  # a site's menus and footers recur on every page of it
+@lru_cache(maxsize=4096)  # a site's menus and footers recur on every page of it
 def _is_drop(line: str, f: _Furniture) -> bool:
     return bool(f.drop_start.match(line) or f.drop_any.search(line))
 
@@ -135,7 +135,7 @@ def _marks(line: str, f: _Furniture) -> tuple[int | None, bool]:
     return cut.start() if cut else None, bool(f.statement.search(line))
 
 
-_short_marks = lru_cache(maxsize=8192)(_marks)  # a site's furniture recurs on every page; prose does not
+_short_marks = lru_cache(maxsize=4096)(_marks)  # a site's furniture recurs on every page; prose does not
 
 
 def normalise(text: str) -> str:

@@ -69,8 +69,9 @@ class Gazetteer:
         self._finder = MentionFinder(index)
         self._lex = index.lex
         # The same in every article: (code, method), and the candidates of an ambiguous name.
-        self._resolutions: dict[tuple[str, str], Resolution] = {}
-        self._unresolved = lru_cache(maxsize=16384)(self._unresolved_among)
+        # Bounded, so a crawl naming every town of the country keeps memory flat.
+        self._resolved = lru_cache(maxsize=4096)(self._resolution)
+        self._unresolved = lru_cache(maxsize=4096)(self._unresolved_among)
 
     def get(self, code: str) -> Division | None:
         return self.index.get(code)
@@ -113,11 +114,8 @@ class Gazetteer:
         self._mark_lead(weighed)
         return self._primary(weighed, texts), weighed
 
-    def _resolved(self, code: str, method: str) -> Resolution:
-        known = self._resolutions.get((code, method))
-        if known is None:
-            known = self._resolutions[code, method] = Resolution(self.index.get(code), method)
-        return known
+    def _resolution(self, code: str, method: str) -> Resolution:
+        return Resolution(self.index.get(code), method)
 
     def _unlisted(self, found: list[Found]) -> dict[str, tuple[str, str]]:
         """Town names (and their stems) the article places under a county the gazetteer does not

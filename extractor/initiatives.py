@@ -86,7 +86,7 @@ def _shaped_like_programme(name: str) -> bool:
 
 
 @lexicon.depends
-@lru_cache(maxsize=65536)  # the same names are quoted on page after page
+@lru_cache(maxsize=4096)  # the same names are quoted on page after page
 def _name_traits(name: str) -> tuple[bool, bool, bool]:
     """What a quoted name says by itself: (never a programme, all digits, shaped like a programme)."""
     never = name in words().not_programmes or bool(_SENTENCE_END.search(name))

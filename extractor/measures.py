@@ -32,7 +32,7 @@ def conversions() -> dict[str, tuple[str, Fraction]]:
 
 
 @lexicon.depends
-@lru_cache(maxsize=65536)  # the exact arithmetic is slow, and figures repeat
+@lru_cache(maxsize=4096)  # the exact arithmetic is slow, and figures repeat
 def in_base_unit(value: float, unit: str) -> tuple[float, str]:
     """The value in its class's base unit; a unit no table converts is its own base unit."""
     base, factor = conversions().get(unit, (unit, _ONE))

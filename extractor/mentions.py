@@ -105,7 +105,7 @@ class MentionFinder:
         self._index = index
         self._lex = lex = index.lex
         self._followers = {w: (*lex.not_before, *more) for w, more in lex.not_before_word.items()}
-        self._alias_of: dict[str, tuple[str, Entry] | None] = {}  # town code → its stem and what it names
+        self._alias_of = lru_cache(maxsize=remembered)(self._alias)  # town code → its stem and what it names
         # metadata strings: their candidates and mentions before aliases (the same in every article)
         self._metadata = lru_cache(maxsize=remembered)(self._plain)
 
@@ -207,9 +207,7 @@ class MentionFinder:
         """Stems of towns named in full, as mentions of those towns: 路口 once 路口镇 is in the text."""
         aliases: dict[str, Entry] = {}
         for code in {c for h in hits for c in h.named if len(c) == 9}:
-            if code not in self._alias_of:
-                self._alias_of[code] = self._alias(code)
-            if known := self._alias_of[code]:
+            if known := self._alias_of(code):
                 stem, entry = known
                 other = aliases.get(stem, entry)
                 # 路口镇 and 路口乡 both named: 路口 may be either (whatever order the codes come in)

@@ -32,7 +32,7 @@ def multiplier(chars: str) -> int:
     return prod(MULTIPLIERS[c] for c in chars) if chars else 1
 
 
-@lru_cache(maxsize=8192)  # Decimal arithmetic costs microseconds a figure; digit strings recur
+@lru_cache(maxsize=4096)  # Decimal arithmetic costs microseconds a figure; digit strings recur
 def scaled(digits: str | float, mult: str = "") -> float:
     """The value of written digits times multiplier characters, in decimal arithmetic.
 
@@ -43,7 +43,7 @@ def scaled(digits: str | float, mult: str = "") -> float:
     return round(float(number * multiplier(mult)), 6)
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=4096)
 def parse_arabic(digits: str, mult: str = "") -> Numeral:
     """25,000 → 25000; 1.2 with 万 → 12000; a leading minus is kept (-1.6)."""
     return Numeral(scaled(digits, mult), False, False)

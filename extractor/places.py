@@ -22,7 +22,7 @@ class Located:
     place_paths: dict[str, list[Place]]
 
 
-@lru_cache(maxsize=16384)  # the same places in article after article; the paths are immutable
+@lru_cache(maxsize=4096)  # the same places in article after article; the paths are immutable
 def _path(code: str, town: str | None = None) -> tuple[Place, ...]:
     """Province first, down to the division, and to the unlisted town under it when there is one."""
     chain = load().path(code)
