@@ -25,11 +25,15 @@ class Located:
 @lru_cache(maxsize=4096)  # the same places in article after article; the paths are immutable
 def _path(code: str, town: str | None = None) -> tuple[Place, ...]:
     """Province first, down to the division, and to the unlisted town under it when there is one."""
-    chain = load().path(code)
-    path = tuple(
-        Place(name=d.name, level=d.level, parent=chain[i - 1].name if i else None, code=d.code) for i, d in enumerate(chain)
-    )
-    return (*path, Place(name=town, level="town", parent=chain[-1].name)) if town else path
+    if town:
+        above = _path(code)
+        return (*above, Place(name=town, level="town", parent=above[-1].name))
+    d = load().get(code)
+    if d is None:
+        return ()
+    # The path above is its parent's, remembered too: a new town costs one Place, not four.
+    above = _path(d.parent_code) if d.parent_code else ()
+    return (*above, Place(name=d.name, level=d.level, parent=above[-1].name if above else None, code=d.code))
 
 
 def _resolved(res: Resolution) -> tuple[Place, ...]:
