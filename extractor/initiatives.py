@@ -16,7 +16,7 @@ from functools import lru_cache
 import regex
 
 from . import lexicon
-from .records import Initiative, Metric, replace_metric
+from .records import Initiative, Metric
 from .segment import Covered
 
 # re, not regex: scanning a page for quotes is twice as fast, and the classes mean the same in both.
@@ -149,19 +149,19 @@ def extract_initiatives(text: str) -> list[Initiative]:
     return sorted(found, key=lambda i: i.char_start)
 
 
-def link_initiatives(metrics: list[Metric], initiatives: list[Initiative]) -> list[Metric]:
-    """Give each metric the programme its own sentence names (the nearest one before it, else after)."""
+def link_initiatives(metrics: list[Metric], initiatives: list[Initiative]) -> list[str | None]:
+    """The programme each metric's own sentence names (the nearest one before it, else after), if any.
+    Names, not new metrics: measures.annotate builds each metric once, with all its fields."""
     if not initiatives:
-        return list(metrics)
+        return [None] * len(metrics)
     starts = [i.char_start for i in initiatives]  # sorted: extract_initiatives returns them in order
-    linked = []
+    linked: list[str | None] = []
     for metric in metrics:
         first = bisect_left(starts, metric.sentence_start)
         last = bisect_left(starts, metric.sentence_start + len(metric.sentence), first)
         if first == last:
-            linked.append(metric)
+            linked.append(None)
             continue
         before = bisect_left(starts, metric.char_start, first, last)  # the nearest one before, else the first after
-        chosen = initiatives[before - 1 if before > first else first]
-        linked.append(replace_metric(metric, initiative=chosen.name))
+        linked.append(initiatives[before - 1 if before > first else first].name)
     return linked

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from . import lexicon
 from .flags import flags
-from .records import Metric, replace_metric
+from .records import Metric, complete_metric
 
 _DECIMALS = 6  # base values are rounded once, after exact arithmetic
 _ONE = Fraction(1)
@@ -70,15 +70,20 @@ def headline_echoes(metrics: list[Metric], body_start: int) -> dict[int, int]:
     return echoes
 
 
-def annotate(metrics: list[Metric], body_start: int) -> list[Metric]:
-    """The metrics with base_value, base_unit, the flags and echo_of filled in."""
+def annotate(metrics: list[Metric], body_start: int, localities: list[str | None] | None = None,
+             initiatives: list[str | None] | None = None) -> list[Metric]:
+    """The metrics with base_value, base_unit, the flags and echo_of filled in, and the locality and
+    programme of each when given (places.locate, initiatives.link_initiatives; else each keeps its own)."""
     echoes = headline_echoes(metrics, body_start)
+    if localities is None:
+        localities = [m.locality for m in metrics]
+    if initiatives is None:
+        initiatives = [m.initiative for m in metrics]
     out: list[Metric] = []
-    for i, m in enumerate(metrics):
+    for i, (m, locality, initiative) in enumerate(zip(metrics, localities, initiatives, strict=True)):
         base_value, base_unit = in_base_unit(m.value, m.unit)
         start = m.char_start - m.sentence_start
         f = flags(m.sentence, start, m.char_end - m.sentence_start, m.unit_class)
-        out.append(replace_metric(
-            m, base_value=base_value, base_unit=base_unit, is_rate=f.is_rate, is_target=f.is_target,
-            is_threshold=f.is_threshold, echo_of=echoes.get(i)))
+        out.append(complete_metric(m, locality, initiative, base_value, base_unit, f.is_rate, f.is_target,
+                                   f.is_threshold, echoes.get(i)))
     return out

@@ -66,7 +66,8 @@ def analyse(body: str, body_start: int, meta: ArticleMeta, cleaned: CleanText) -
     """Claims, programmes and places of a cleaned body whose article text starts at body_start."""
     text = body[body_start:]
     initiatives = extract_initiatives(body)
-    metrics = link_initiatives(_metrics(body), initiatives)
+    metrics = _metrics(body)
+    programmes = link_initiatives(metrics, initiatives)
     context = [c for c in (meta.source, meta.publisher, *cleaned.meta_lines) if c]
     places = locate(meta.title, text, body_start, context, meta.url, metrics)
     return ArticleRecord(
@@ -82,7 +83,7 @@ def analyse(body: str, body_start: int, meta: ArticleMeta, cleaned: CleanText) -
         minhash=signature(text),
         place_mentions=places.mentions,
         place_paths=places.place_paths,
-        metrics=annotate(places.metrics, body_start),
+        metrics=annotate(metrics, body_start, places.localities, programmes),
         initiatives=initiatives,
         warning=layout_warning(cleaned),
     )

@@ -1,7 +1,7 @@
 """Places: the article's primary locality and the place each claim's sentence names.
 
 A thin layer over the gazetteer (gazetteer.py) that turns its divisions into Place records and
-gives every metric the most specific place its own sentence names.
+finds for every metric the most specific place its own sentence names.
 """
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .gazetteer import Resolution, load
-from .records import Metric, Place, PlaceMention, replace_metric
+from .records import Metric, Place, PlaceMention
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,18 +18,22 @@ class Located:
     path: list[Place]
     method: str | None
     mentions: list[PlaceMention]
-    metrics: list[Metric]
+    localities: list[str | None]  # of each metric, in order: the place its sentence names
     place_paths: dict[str, list[Place]]
 
 
 @lru_cache(maxsize=4096)  # the same places in article after article; the paths are immutable
 def _path(code: str, town: str | None = None) -> tuple[Place, ...]:
     """Province first, down to the division, and to the unlisted town under it when there is one."""
-    chain = load().path(code)
-    path = tuple(
-        Place(name=d.name, level=d.level, parent=chain[i - 1].name if i else None, code=d.code) for i, d in enumerate(chain)
-    )
-    return (*path, Place(name=town, level="town", parent=chain[-1].name)) if town else path
+    if town:
+        above = _path(code)
+        return (*above, Place(name=town, level="town", parent=above[-1].name))
+    d = load().get(code)
+    if d is None:
+        return ()
+    # The path above is its parent's, remembered too: a new town costs one Place, not four.
+    above = _path(d.parent_code) if d.parent_code else ()
+    return (*above, Place(name=d.name, level=d.level, parent=above[-1].name if above else None, code=d.code))
 
 
 def _resolved(res: Resolution) -> tuple[Place, ...]:
@@ -56,17 +60,17 @@ def locate(title: str | None, body: str, body_offset: int, context: list[str], u
             hit, res = w.found.hit, w.resolution
             in_body.append(PlaceMention(hit.text, hit.start + body_offset, hit.end + body_offset, _resolved(res), res.method))
     place_paths: dict[str, list[Place]] = {}
-    located: list[Metric] = []
+    located: list[str | None] = []
     resolved = sorted((m for m in in_body if m.path), key=lambda m: m.char_start)
     starts = [m.char_start for m in resolved]
     for metric in metrics:
         first = bisect_left(starts, metric.sentence_start)
         named = resolved[first : bisect_left(starts, metric.sentence_start + len(metric.sentence), first)]
         if not named:
-            located.append(metric)
+            located.append(None)
             continue
         # The most specific place the sentence names; the nearest before the figure on a tie.
         best = max(named, key=lambda m: (len(m.path), m.char_start < metric.char_start, -abs(metric.char_start - m.char_start)))
         place_paths[best.path[-1].name] = list(best.path)
-        located.append(replace_metric(metric, locality=best.path[-1].name))
+        located.append(best.path[-1].name)
     return Located(path, primary.method if path else None, in_body, located, place_paths)

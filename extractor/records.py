@@ -55,11 +55,22 @@ _METRIC_INDEX = {name: i for i, name in enumerate(_METRIC_FIELDS)}
 
 
 def replace_metric(metric: Metric, **changes: object) -> Metric:
-    """dataclasses.replace for a Metric, in half the time (three stages change every metric)."""
+    """dataclasses.replace for a Metric, in half the time (分别 and the parts of a long body change some)."""
     values = list(_METRIC_VALUES(metric))
     for name, value in changes.items():
         values[_METRIC_INDEX[name]] = value
     return Metric(*values)  # type: ignore[arg-type]
+
+
+_CLAIM_VALUES = attrgetter(*_METRIC_FIELDS[: _METRIC_INDEX["locality"]])  # the fields claims.py fills
+
+
+def complete_metric(metric: Metric, locality: str | None, initiative: str | None, base_value: float, base_unit: str,
+                    is_rate: bool, is_target: bool, is_threshold: bool, echo_of: int | None) -> Metric:
+    """The claim with the fields the later stages give it, built once (each rebuild of a frozen
+    dataclass of 20 fields costs 3 µs, and an article has dozens of metrics)."""
+    return Metric(*_CLAIM_VALUES(metric), locality, initiative, base_value, base_unit,  # type: ignore[misc]
+                  is_rate, is_target, is_threshold, echo_of)
 
 
 @dataclass(frozen=True, slots=True)

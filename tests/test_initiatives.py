@@ -52,5 +52,6 @@ def test_a_repeated_quoted_name_is_a_programme() -> None:
 
 def test_metric_links_to_the_programme_of_its_sentence() -> None:
     text = "开展“首峰夜话”活动40余场次。今年以来发展党员10名。"
-    metrics = link_initiatives(extract_metrics(text), extract_initiatives(text))
-    assert [(m.span_text, m.initiative) for m in metrics] == [("40余场次", "首峰夜话"), ("10名", None)]
+    metrics = extract_metrics(text)
+    linked = link_initiatives(metrics, extract_initiatives(text))
+    assert [(m.span_text, name) for m, name in zip(metrics, linked)] == [("40余场次", "首峰夜话"), ("10名", None)]
