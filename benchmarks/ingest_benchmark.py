@@ -345,7 +345,8 @@ def _is_service(pid: int) -> bool:
             forked_by_forkserver = b"multiprocessing.forkserver" in fh.read()
     except (OSError, IndexError, ValueError):
         return False
-    return b"multiprocessing." in command and not forked_by_forkserver
+    services = (b"multiprocessing.forkserver import main", b"multiprocessing.resource_tracker import main")
+    return any(name in command for name in services) and not forked_by_forkserver
 
 
 def _pss(pid: int) -> int:
