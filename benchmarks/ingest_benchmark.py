@@ -302,7 +302,8 @@ class MemoryPeaks:
     tree_rss: int = 0  # bytes: the largest sum of RSS over the process tree at one instant
     tree_pss: int = 0  # bytes: same with PSS (shared pages split among the sharers)
     parent_rss: int = 0  # the ingest process itself (the single writer)
-    worker_rss: int = 0  # the largest single descendant (an extraction worker)
+    worker_rss: int = 0  # the largest single descendant that is no service (an extraction worker)
+    service_rss: int = 0  # multiprocessing's forkserver and resource tracker together
     processes: int = 0  # most processes seen at once
     samples: int = 0
 
@@ -332,6 +333,22 @@ def _rss(pid: int) -> int:
         return 0
 
 
+def _is_service(pid: int) -> bool:
+    """Whether pid is multiprocessing's forkserver or resource tracker (they run `-c from
+    multiprocessing.… import main`); the workers the forkserver forks keep its command line."""
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as fh:
+            command = fh.read()
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            parent = int(fh.read().rsplit(b")", 1)[1].split()[1])
+        with open(f"/proc/{parent}/cmdline", "rb") as fh:
+            forked_by_forkserver = b"multiprocessing.forkserver" in fh.read()
+    except (OSError, IndexError, ValueError):
+        return False
+    services = (b"multiprocessing.forkserver import main", b"multiprocessing.resource_tracker import main")
+    return any(name in command for name in services) and not forked_by_forkserver
+
+
 def _pss(pid: int) -> int:
     try:
         with open(f"/proc/{pid}/smaps_rollup") as fh:
@@ -351,6 +368,7 @@ class Sampler(threading.Thread):
         self.root, self.interval = root, interval
         self.peaks = MemoryPeaks()
         self._halt = threading.Event()
+        self._services: dict[int, bool] = {}  # pid → _is_service, asked once per process
 
     def run(self) -> None:
         p = self.peaks
@@ -359,7 +377,9 @@ class Sampler(threading.Thread):
             rss = {pid: _rss(pid) for pid in pids}
             p.tree_rss = max(p.tree_rss, sum(rss.values()))
             p.parent_rss = max(p.parent_rss, rss.get(self.root, 0))
-            p.worker_rss = max([p.worker_rss, *(v for k, v in rss.items() if k != self.root)])
+            service = {pid: self._services.setdefault(pid, _is_service(pid)) for pid in pids if pid != self.root}
+            p.worker_rss = max([p.worker_rss, *(v for k, v in rss.items() if k in service and not service[k])])
+            p.service_rss = max(p.service_rss, sum(v for k, v in rss.items() if service.get(k)))
             p.processes = max(p.processes, len(pids))
             if p.samples % 10 == 0:
                 p.tree_pss = max(p.tree_pss, sum(_pss(pid) for pid in pids))
@@ -480,7 +500,7 @@ def report(results: list[Result], workers: int, mode: str) -> bool:
     print(f"workers={workers}  cpus={os.cpu_count()}  corpus={mode}  python={sys.version.split()[0]}  "
           f"extractor from {Path(gazetteer.__file__).parent.parent}")
     head = (f"{'N':>7} {'floor/s':>9} {'ingest/s':>9} {'ratio':>7} {'re-ing/s':>9} {'speed-up':>8} "
-            f"{'peakRSS':>8} {'PSS':>7} {'parent':>7} {'worker':>7} {'ingest s':>9} {'re-ing s':>8} {'startup':>7}")
+            f"{'peakRSS':>8} {'PSS':>7} {'parent':>7} {'worker':>7} {'service':>7} {'ingest s':>9} {'re-ing s':>8} {'startup':>7}")
     print(head)
     print("-" * len(head))
     for r in results:
@@ -489,12 +509,14 @@ def report(results: list[Result], workers: int, mode: str) -> bool:
               f"{r.reingest_rate:>9.1f} {r.reingest_rate / r.ingest_rate:>7.1f}x "
               f"{r.peak_mb:>8.0f} {max(m1.tree_pss, m2.tree_pss) / mb:>7.0f} "
               f"{max(m1.parent_rss, m2.parent_rss) / mb:>7.0f} {max(m1.worker_rss, m2.worker_rss) / mb:>7.0f} "
+              f"{max(m1.service_rss, m2.service_rss) / mb:>7.0f} "
               f"{r.first.seconds:>9.1f} {r.again.seconds:>8.1f} {r.startup_s:>7.2f}")
         print(f"{'':>7} ingest: {r.first.counts}  re-ingest: {r.again.counts}  reposts: {r.reposts}  "
               f"processes: {max(m1.processes, m2.processes)}  "
               f"max single-process maxrss {max(r.first.maxrss, r.again.maxrss) / mb:.0f} MB")
     print("(articles/s; memory in MB: peakRSS = largest sum of RSS over the ingest process tree, PSS = same "
-          "with shared pages split, parent = the writer process, worker = largest extraction process; "
+          "with shared pages split, parent = the writer process, worker = largest extraction process, "
+          "service = multiprocessing's forkserver + resource tracker; "
           "startup = `extractor ingest` on an empty folder)")
     print()
     ok = True

@@ -7,15 +7,12 @@ candidates is an index lookup in the database, never a comparison of all pairs.
 """
 from __future__ import annotations
 
-import zlib
-
 import numpy as np
 
+# Band keys and similarity need no numpy, and the writer uses them alone: they are in lsh.py.
+from .lsh import PERMUTATIONS
+
 SHINGLE = 5  # characters; long enough that unrelated articles share few
-PERMUTATIONS = 128
-BANDS = 32  # × 4 rows: pairs above ~0.5 Jaccard almost always share a band, below ~0.3 rarely
-ROWS = PERMUTATIONS // BANDS
-REPOST_SIMILARITY = 0.7  # estimated Jaccard above which an article repeats another
 
 # A fixed family of hash functions h(x) = (a·x + b) mod 2^32: signatures must be comparable
 # across processes, machines and runs, so the seed is a constant.
@@ -59,15 +56,3 @@ def signature(body: str) -> bytes:
         permuted += _B_COLUMN  # in place: one table less to allocate
         np.minimum(lowest, permuted.min(axis=1), out=lowest)
     return lowest.astype("<u4").tobytes()
-
-
-def bands(sig: bytes) -> list[int]:
-    """One key per band (a signed 32-bit integer, portable to any SQL integer column)."""
-    step = ROWS * 4
-    return [zlib.crc32(sig[i : i + step]) - 2**31 for i in range(0, len(sig), step)]
-
-
-def similarity(a: bytes, b: bytes) -> float:
-    """Estimated Jaccard similarity of two bodies from their signatures."""
-    x, y = np.frombuffer(a, dtype="<u4"), np.frombuffer(b, dtype="<u4")
-    return float(np.count_nonzero(x == y)) / len(x)

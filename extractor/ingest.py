@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import Engine, func, select
 
-from . import lexicon
+from . import lexicon, work
 from .db.models import Article, Initiative, Locality, Metric
 from .db.store import Outcome, Store
 from .pool import Workers
@@ -76,24 +76,19 @@ def in_shard(path: str, shard: tuple[int, int] | None) -> bool:
     return zlib.crc32(path.encode("utf-8")) % n == k - 1
 
 
-def _process(path: str) -> list[Item]:
-    # Imported here, in the worker: the writer process never loads the extraction rules.
-    from .work import process_path
-
-    return process_path(path)
-
-
 @contextmanager
 def _results(files: list[str], workers: int, lexicons: dict[str, Any], batch_size: int) -> Iterator[Iterable[list[Item]]]:
     """Each file's items, in file order, extracted here or by worker processes (stopped on leaving)."""
     if workers <= 1 or len(files) < _POOL_THRESHOLD:
         with lexicon.using(lexicons):
-            yield map(_process, files)
+            yield map(work.process_path, files)
         return
     # The workers run up to two batches ahead of the writer (the next batch is done while it writes
     # one, with room to spare for slow files), and each has two chunks more in the works.
     window = 2 * batch_size // CHUNKSIZE + 2 * workers
-    with Workers(workers, _process, lexicon.use, lexicons) as pool:
+    # The workers import the module of process_path (work.py), not this one: this one would bring
+    # SQLAlchemy and the models into each of them (35 MB of RSS a worker).
+    with Workers(workers, work.process_path, lexicon.use, lexicons) as pool:
         yield pool.imap(files, CHUNKSIZE, window)
 
 

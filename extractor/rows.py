@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from operator import attrgetter
 from typing import Any, NamedTuple
 
-from . import dedupe
+from . import lsh
 from .records import ArticleRecord, Place
 
 # The columns of `articles` in the order of ArticleRows.article; the writer adds the file, the
@@ -135,5 +135,5 @@ def article_rows(rec: ArticleRecord) -> ArticleRows:
         echoes=tuple((i, m.echo_of) for i, m in enumerate(rec.metrics) if m.echo_of is not None),
         mentions=tuple((_last_key(pm.path), pm.text, pm.char_start, pm.char_end, pm.method) for pm in rec.place_mentions),
         initiatives=tuple((name, first, last, n) for name, (first, last, n) in programmes.items()),
-        bands=tuple(dedupe.bands(rec.minhash)) if rec.minhash else (),
+        bands=tuple(lsh.bands(rec.minhash)) if rec.minhash else (),
     )

@@ -1,11 +1,11 @@
 """What an extraction worker does with one input: read it, extract every article in it, and
 turn each into the rows the writer stores (rows.py), which cross between processes cheaply.
 
-Kept apart from the database code so that worker processes import only the extraction core.
+Kept apart from the database code so that worker processes import only the extraction core: the
+writer names process_path to them, and a worker imports the module of the function it runs.
 """
 from __future__ import annotations
 
-from .pipeline import extract, has_article
 from .readers import read, stamp
 from .records import Item, ReadFailure
 from .rows import article_rows
@@ -13,6 +13,9 @@ from .rows import article_rows
 
 def process_path(path: str) -> list[Item]:
     """Read one input and extract every article in it; failures become ReadFailure, never raise."""
+    # Imported here: the writer imports this module to name the function, and never loads the rules.
+    from .pipeline import extract, has_article
+
     size, mtime_ns = stamp(path)
     out: list[Item] = []
     for doc in read(path):

@@ -108,7 +108,7 @@ def test_kill_9_leaves_no_worker_traceback_or_leaked_semaphore(tmp_path: Path, c
     try:
         _after_first_batch(proc, db)
         proc.send_signal(signal.SIGKILL)  # the parent only: its workers must notice and end by themselves
-        _, err = proc.communicate(timeout=60)  # every worker, the forkserver and resource tracker ended
+        _, err = proc.communicate(timeout=60)  # every worker and the resource tracker ended
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from extractor import dedupe
+from extractor import lsh
 from extractor.pipeline import extract
 from extractor.records import ArticleMeta, ArticleRecord, Initiative, Metric, Place, PlaceMention
 from extractor.rows import ARTICLE_COLUMNS, ArticleRows, article_rows, keys
@@ -92,7 +92,7 @@ def test_without_a_signature_no_band_keys() -> None:
     assert article_rows(record(minhash=b"")).bands == ()
     assert article_rows(record(minhash=b"")).minhash is None
     signed = article_rows(record())
-    assert signed.bands == tuple(dedupe.bands(signed.minhash or b"")) and len(signed.bands) == dedupe.BANDS
+    assert signed.bands == tuple(lsh.bands(signed.minhash or b"")) and len(signed.bands) == lsh.BANDS
 
 
 def test_rows_pickle_whole_and_smaller_than_the_record() -> None:
@@ -155,7 +155,7 @@ def _expected(rec: ArticleRecord) -> dict[str, list[tuple]]:  # type: ignore[typ
                      m.initiative if m.initiative in names else None, m.echo_of) for m in rec.metrics],
         "mentions": [(pm.text, pm.char_start, pm.char_end, pm.method, _path(pm.path)) for pm in rec.place_mentions],
         "programmes": sorted((name, kinds.get(name), sum(i.name == name for i in rec.initiatives)) for name in names),
-        "bands": list(enumerate(dedupe.bands(rec.minhash))),
+        "bands": list(enumerate(lsh.bands(rec.minhash))),
     }
 
 

@@ -1,7 +1,7 @@
 """Repost groups that do not depend on the order articles arrive in.
 
 Two articles are reposts of each other when they share a MinHash band and their estimated
-Jaccard similarity reaches dedupe.REPOST_SIMILARITY. A repost group is a connected component of
+Jaccard similarity reaches lsh.REPOST_SIMILARITY. A repost group is a connected component of
 that relation, and its canonical article is the member with the smallest canonical_key (the
 earliest published, then the smallest content hash): both are functions of the articles' content
 alone, so a plain ingest, a reversed one and two concurrent ones give the same groups and the same
@@ -22,7 +22,7 @@ from datetime import date
 
 from sqlalchemy import Connection, bindparam, select, update
 
-from .. import dedupe
+from .. import lsh
 from ..rows import ArticleRows
 from .bulk import insert_rows
 from .models import Article, ArticleBand
@@ -61,7 +61,7 @@ def merge(new: list[Member], candidates: dict[int, list[Member]]) -> list[set[in
     parent: dict[int, int] = {}
     for n in new:
         for c in candidates.get(n.id, []):
-            if c.id != n.id and dedupe.similarity(n.minhash, c.minhash) >= dedupe.REPOST_SIMILARITY:
+            if c.id != n.id and lsh.similarity(n.minhash, c.minhash) >= lsh.REPOST_SIMILARITY:
                 a, b = _find(parent, n.root), _find(parent, c.root)
                 if a != b:
                     parent[a] = b
@@ -145,6 +145,6 @@ def _repoint(conn: Connection, groups: list[set[int]], new: dict[int, tuple[tupl
             update(Article).where(Article.id == bindparam("member"))
             .values(canonical_id=bindparam("canonical"), similarity=bindparam("score")),
             [{"member": member, "canonical": winner[root],
-              "score": dedupe.similarity(minhash, roots[winner[root]][1]) if minhash and roots[winner[root]][1] else None}
+              "score": lsh.similarity(minhash, roots[winner[root]][1]) if minhash and roots[winner[root]][1] else None}
              for member, root, minhash in followers],
         )
