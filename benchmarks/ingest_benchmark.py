@@ -845,6 +845,10 @@ def main() -> int:
         if sizes:
             results = [bench(n, args.workers, root, args.seed, args.corpus) for n in sorted(sizes)]
             ok = report(results, args.workers, args.corpus)
+        if args.stages or args.linearity or args.profile:
+            from extractor.work import start
+
+            start({})  # this process starts as an ingest worker does: rules loaded, then frozen
         if args.stages:
             ok &= extraction_targets(args.stages, args.seed + 2, args.corpus)
         if args.linearity:

@@ -88,7 +88,7 @@ def _results(files: list[str], workers: int, lexicons: dict[str, Any], batch_siz
     window = 2 * batch_size // CHUNKSIZE + 2 * workers
     # The workers import the module of process_path (work.py), not this one: this one would bring
     # SQLAlchemy and the models into each of them (35 MB of RSS a worker).
-    with Workers(workers, work.process_path, lexicon.use, lexicons) as pool:
+    with Workers(workers, work.process_path, work.start, lexicons) as pool:
         yield pool.imap(files, CHUNKSIZE, window)
 
 

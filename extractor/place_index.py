@@ -139,17 +139,10 @@ class PlaceIndex:
         collecting = gc.isenabled()
         gc.disable()
         try:
-            index = cls(read_rows(path))
+            return cls(read_rows(path))
         finally:
             if collecting:
                 gc.enable()
-        # Nor should it look at them later: each collection of the oldest generation would walk
-        # everything the process holds, and a new crawl's first articles, filling the memoized
-        # rules, set off such collections again and again (0.1 ms an article). Frozen, the objects
-        # alive now (the index, the modules, what the caller holds at start-up) are never walked
-        # again: a cycle among them that the caller drops later stays in memory. Loaded once a process.
-        gc.freeze()
-        return index
 
     def get(self, code: str) -> Division | None:
         known = self._divisions.get(code)

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import Engine, func, select
 
-from . import lexicon
+from . import lexicon, work
 from .db.models import Article
 from .db.store import Store
 from . import __version__ as EXTRACTOR_VERSION
@@ -62,7 +62,7 @@ def count(engine: Engine, only_outdated: bool) -> int:
 
 
 def _pool(workers: int, tables: dict[str, Any]) -> AbstractContextManager[Workers[Row, tuple[int, ArticleRows]] | None]:
-    return Workers(workers, _reanalyse, lexicon.use, tables) if workers > 1 else nullcontext()
+    return Workers(workers, _reanalyse, work.start, tables) if workers > 1 else nullcontext()
 
 
 def reextract(engine: Engine, workers: int = 1, only_outdated: bool = True,

@@ -17,16 +17,7 @@ FEW = 64  # an unbounded cache (functools.cache) must be one of rules built from
 def _rule_caches() -> list[functools._lru_cache_wrapper]:  # type: ignore[type-arg]
     for path in sorted(SEEDS.glob("*.txt")):
         extract(path.read_text(encoding="utf-8"))  # instance caches (the gazetteer's) exist by now
-    # gc.get_objects() leaves out frozen objects, and loading the gazetteer freezes what is alive then
-    # (place_index.PlaceIndex.load): unfrozen to be listed, frozen again after.
-    frozen = gc.get_freeze_count()
-    gc.unfreeze()
-    try:
-        objects = gc.get_objects()
-    finally:
-        if frozen:
-            gc.freeze()
-    return [o for o in objects
+    return [o for o in gc.get_objects()
             if isinstance(o, functools._lru_cache_wrapper) and str(getattr(o, "__module__", "")).startswith("extractor")]
 
 

@@ -55,3 +55,24 @@ def test_a_worker_dying_while_others_work_is_reported() -> None:
     with pytest.raises(WorkerError, match=r"died \(exit code 3\)"), Workers(2, _exit_on_zero) as pool:
         list(pool.imap([*range(1, 20), 0, *range(20, 60)], chunksize=2, window=10))
 
+
+
+def test_a_worker_starts_with_its_lexicons_and_the_rules_frozen() -> None:
+    """work.start, each ingest worker's first step: the user's words in force, the gazetteer loaded
+    and kept out of the cycle collector's walks (a library call of extract() freezes nothing)."""
+    import gc
+
+    from extractor import lexicon, work
+
+    from extractor.pipeline import extract
+
+    extract("三年来发展党员10名。")
+    assert gc.get_freeze_count() == 0  # the rules loaded in a caller's process leave its collector alone
+    words = {"units": {"people": ["羽"]}}
+    try:
+        work.start(words)
+        assert lexicon.in_force() == words
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        lexicon.use({})
