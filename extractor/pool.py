@@ -35,7 +35,7 @@ class WorkerError(RuntimeError):
 
 
 class Workers(Generic[A, R]):
-    """`count` processes applying `func`; setup(setup_arg) runs first in each (e.g. lexicon.use)."""
+    """`count` processes applying `func`; setup(setup_arg) runs first in each (e.g. work.start)."""
 
     def __init__(self, count: int, func: Callable[[A], R],
                  setup: Callable[[Any], None] | None = None, setup_arg: Any = None) -> None:
