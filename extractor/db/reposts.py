@@ -107,20 +107,26 @@ def link(conn: Connection, stored: list[tuple[int, ArticleRows]]) -> None:
 
 def _sharing(conn: Connection, bands: dict[int, list[tuple[int, int]]]) -> dict[tuple[int, int], list[int]]:
     """The ids of the stored articles with each of these (band, hash) keys."""
+    sharing: dict[tuple[int, int], list[int]] = {}
+    for band, key, article_id in _rows(conn, band_query(bands)):
+        sharing.setdefault((band, key), []).append(article_id)
+    return sharing
+
+
+def band_query(bands: dict[int, list[tuple[int, int]]]) -> str:
+    """SQL for the (band, hash, article_id) rows of article_bands with any of these keys."""
     by_band: dict[int, set[int]] = {}
     for keys in bands.values():
         for b, h in keys:
             by_band.setdefault(b, set()).add(h)
-    # One equality and IN list per band: SQLite answers this from the (band, hash) index, where a
-    # row-value IN over (band, hash) pairs made it scan the whole table. The keys are integers we
-    # computed, written into the SQL: a batch's thousands of them as parameters could pass
-    # SQLite's limit on parameters, and cost SQLAlchemy more work than the query.
+    # One equality and IN list per band: SQLite answers this from the (band, hash, article_id)
+    # index alone (migration 0005), where a row-value IN over (band, hash) pairs made it scan the
+    # whole table. The keys are integers we computed, written into the SQL: a batch's thousands of
+    # them as parameters could pass SQLite's limit on parameters, and cost SQLAlchemy more work
+    # than the query.
     where = " OR ".join(f"(band = {int(b)} AND hash IN ({', '.join(str(int(h)) for h in sorted(hs))}))"
                         for b, hs in by_band.items())
-    sharing: dict[tuple[int, int], list[int]] = {}
-    for band, key, article_id in _rows(conn, f"SELECT band, hash, article_id FROM article_bands WHERE {where}"):
-        sharing.setdefault((band, key), []).append(article_id)
-    return sharing
+    return f"SELECT band, hash, article_id FROM article_bands WHERE {where}"
 
 
 def _members(conn: Connection, ids: list[int]) -> dict[int, Member]:
