@@ -6,8 +6,6 @@ in the workers). Apart from dedupe, it needs no numpy: importing it cost the wri
 from __future__ import annotations
 
 import zlib
-from array import array
-from operator import eq
 
 PERMUTATIONS = 128  # uint32 values in a signature
 BANDS = 32  # × 4 rows: pairs above ~0.5 Jaccard almost always share a band, below ~0.3 rarely
@@ -21,13 +19,30 @@ def bands(sig: bytes) -> list[int]:
     return [zlib.crc32(sig[i : i + step]) - 2**31 for i in range(0, len(sig), step)]
 
 
-def _values(sig: bytes) -> array[int]:
-    values = array("I", sig)  # native order: compared for equality only, so either order will do
-    assert values.itemsize == 4, "a signature is 4-byte values"
-    return values
+# The lowest bit of each value's 32 bits in a signature read as one integer (see similarity_of).
+_LOW_BITS = sum(1 << (32 * i) for i in range(PERMUTATIONS))
+
+
+def as_int(sig: bytes) -> int:
+    """A signature as one integer, for similarity_of: value i is bits 32i to 32i+31."""
+    return int.from_bytes(sig, "little")
+
+
+def similarity_of(x: int, y: int) -> float:
+    """similarity of two signatures given as_int: a handful of operations on 4,096-bit integers
+    instead of 128 comparisons in the interpreter (8 × faster; the writer compares every
+    candidate pair, tens per new article in a large database)."""
+    d = x ^ y  # a value's 32 bits are all zero where the two signatures agree
+    # Fold each value's bits down onto its lowest bit: after these five steps bit 32i is the OR
+    # of bits 32i to 32i+31 of d (the higher bits, mixed with the next value's, are masked off).
+    d |= d >> 16
+    d |= d >> 8
+    d |= d >> 4
+    d |= d >> 2
+    d |= d >> 1
+    return (PERMUTATIONS - (d & _LOW_BITS).bit_count()) / PERMUTATIONS
 
 
 def similarity(a: bytes, b: bytes) -> float:
     """Estimated Jaccard similarity of two bodies from their signatures (the share of equal values)."""
-    x, y = _values(a), _values(b)
-    return sum(map(eq, x, y)) / len(x)
+    return similarity_of(as_int(a), as_int(b))

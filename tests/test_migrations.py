@@ -11,6 +11,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect, text
 
 from extractor.db.engine import make_engine
+from extractor.db import reposts
 from extractor.db.migrate import alembic_config, current, head, newest_file_revision, upgrade
 from extractor.db.models import Base
 from extractor.ingest import ingest
@@ -83,3 +84,15 @@ def test_0003_database_upgrades_and_reextract_fills_the_new_columns(db_url: str,
         assert conn.execute(text(SUMS)).all() == fresh
         assert conn.scalar(text("SELECT COUNT(*) FROM metric_facts")) == 4  # the headline echo counted once
         assert conn.scalar(text("SELECT COUNT(*) FROM metric_mentions")) == 5
+
+
+def test_candidate_reposts_are_found_from_the_band_index_alone(tmp_path: Path) -> None:
+    # The writer runs this query for every batch, with tens of rows per new article in a large
+    # database: a second look-up in the table for each row was most of its cost (migration 0005).
+    engine = make_engine(f"sqlite:///{tmp_path / 'plan.db'}")
+    upgrade(engine)
+    sql = reposts.band_query({1: [(0, -5), (1, 7)], 2: [(0, 9), (1, 7)]})
+    with engine.connect() as conn:
+        plan = " | ".join(row[-1] for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}"))
+    engine.dispose()
+    assert "COVERING INDEX ix_article_bands_key" in plan and "SCAN" not in plan, plan

@@ -168,5 +168,5 @@ class IngestLog(Base):
 
 
 Index("ix_metrics_subject_unit", Metric.subject, Metric.unit)
-Index("ix_article_bands_band_hash", ArticleBand.band, ArticleBand.hash)
+Index("ix_article_bands_key", ArticleBand.band, ArticleBand.hash, ArticleBand.article_id)  # covering: see migration 0005
 

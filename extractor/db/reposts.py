@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import Connection, bindparam, select, update
 
@@ -29,6 +30,8 @@ from .models import Article, ArticleBand
 
 # A date no article has, so that articles without one sort after all dated ones.
 _UNDATED = date.max
+# Ids written into one IN list (integers we hold, not parameters: no limit on parameters applies).
+_IDS_PER_QUERY = 5000
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +40,7 @@ class Member:
 
     id: int
     root: int  # the id of its group's canonical article (its own id when it is canonical)
-    minhash: bytes
+    signature: int  # its MinHash signature, lsh.as_int
 
 
 def canonical_key(published: date | None, content_hash: str) -> tuple[date, str]:
@@ -61,7 +64,7 @@ def merge(new: list[Member], candidates: dict[int, list[Member]]) -> list[set[in
     parent: dict[int, int] = {}
     for n in new:
         for c in candidates.get(n.id, []):
-            if c.id != n.id and lsh.similarity(n.minhash, c.minhash) >= lsh.REPOST_SIMILARITY:
+            if c.id != n.id and lsh.similarity_of(n.signature, c.signature) >= lsh.REPOST_SIMILARITY:
                 a, b = _find(parent, n.root), _find(parent, c.root)
                 if a != b:
                     parent[a] = b
@@ -81,45 +84,72 @@ def link(conn: Connection, stored: list[tuple[int, ArticleRows]]) -> None:
     signed = [(i, r) for i, r in stored if r.minhash]
     if not signed:
         return
-    new = [Member(i, i, r.minhash) for i, r in signed]  # type: ignore[arg-type]
+    new = {i: Member(i, i, lsh.as_int(r.minhash)) for i, r in signed}  # type: ignore[arg-type]
     bands = {i: list(enumerate(r.bands)) for i, r in signed}
-    # The articles stored before this batch that share a band with it (asked before the batch's
-    # own band keys are in, which would bring back every new article once per band) ...
+    # The articles that share a band key with each new one: those stored before this batch (asked
+    # before the batch's own keys are in, which would bring back every new article once per
+    # band) and the new ones.
     sharing = _sharing(conn, bands)
-    # ... and the new ones that share one with each other.
-    for m in new:
-        for key in bands[m.id]:
-            sharing.setdefault(key, []).append(m)
+    for i, keys in bands.items():
+        for key in keys:
+            sharing.setdefault(key, []).append(i)
     insert_rows(conn, ArticleBand.__table__, ("article_id", "band", "hash"),
                 [(i, b, h) for i, keys in bands.items() for b, h in keys])
-    candidates = {m.id: list({c.id: c for key in bands[m.id] for c in sharing.get(key, [])}.values()) for m in new}
-    groups = merge(new, candidates)
+    # A stored article shares bands with many new ones in a large database: each is read once.
+    near = {i: {c for key in keys for c in sharing[key]} for i, keys in bands.items()}
+    members = new | _members(conn, sorted({c for ids in near.values() for c in ids} - new.keys()))
+    groups = merge(list(new.values()), {i: [members[c] for c in sorted(ids) if c in members] for i, ids in near.items()})
     if groups:
         keys = {i: (canonical_key(date.fromisoformat(r.published) if r.published else None, r.content_hash), r.minhash)
                 for i, r in signed}
         _repoint(conn, groups, keys)  # type: ignore[arg-type]
 
 
-def _sharing(conn: Connection, bands: dict[int, list[tuple[int, int]]]) -> dict[tuple[int, int], list[Member]]:
-    """The stored articles with each of these (band, hash) keys."""
+def _sharing(conn: Connection, bands: dict[int, list[tuple[int, int]]]) -> dict[tuple[int, int], list[int]]:
+    """The ids of the stored articles with each of these (band, hash) keys."""
+    sharing: dict[tuple[int, int], list[int]] = {}
+    for band, key, article_id in _rows(conn, band_query(bands)):
+        sharing.setdefault((band, key), []).append(article_id)
+    return sharing
+
+
+def band_query(bands: dict[int, list[tuple[int, int]]]) -> str:
+    """SQL for the (band, hash, article_id) rows of article_bands with any of these keys."""
     by_band: dict[int, set[int]] = {}
     for keys in bands.values():
         for b, h in keys:
             by_band.setdefault(b, set()).add(h)
-    # One equality and IN list per band: SQLite answers this from the (band, hash) index, where a
-    # row-value IN over (band, hash) pairs made it scan the whole table. The keys are integers we
-    # computed, written into the SQL: a batch's thousands of them as parameters could pass
-    # SQLite's limit on parameters, and cost SQLAlchemy more work than the query.
-    where = " OR ".join(f"(b.band = {int(b)} AND b.hash IN ({', '.join(str(int(h)) for h in sorted(hs))}))"
+    # One equality and IN list per band: SQLite answers this from the (band, hash, article_id)
+    # index alone (migration 0005), where a row-value IN over (band, hash) pairs made it scan the
+    # whole table. The keys are integers we computed, written into the SQL: a batch's thousands of
+    # them as parameters could pass SQLite's limit on parameters, and cost SQLAlchemy more work
+    # than the query.
+    where = " OR ".join(f"(band = {int(b)} AND hash IN ({', '.join(str(int(h)) for h in sorted(hs))}))"
                         for b, hs in by_band.items())
-    rows = conn.exec_driver_sql(
-        "SELECT b.band, b.hash, a.id, a.canonical_id, a.minhash FROM article_bands b "
-        f"JOIN articles a ON a.id = b.article_id WHERE {where}")
-    sharing: dict[tuple[int, int], list[Member]] = {}
-    for band, key, article_id, canonical_id, minhash in rows:
-        if minhash:
-            sharing.setdefault((band, key), []).append(Member(article_id, canonical_id or article_id, minhash))
-    return sharing
+    return f"SELECT band, hash, article_id FROM article_bands WHERE {where}"
+
+
+def _members(conn: Connection, ids: list[int]) -> dict[int, Member]:
+    """The stored articles of these ids that have a signature, as Members."""
+    found: dict[int, Member] = {}
+    for i in range(0, len(ids), _IDS_PER_QUERY):
+        chunk = ", ".join(str(int(x)) for x in ids[i : i + _IDS_PER_QUERY])
+        for article_id, canonical_id, minhash in _rows(
+                conn, f"SELECT id, canonical_id, minhash FROM articles WHERE id IN ({chunk})"):
+            if minhash:
+                found[article_id] = Member(article_id, canonical_id or article_id, lsh.as_int(minhash))
+    return found
+
+
+def _rows(conn: Connection, sql: str) -> list[tuple[Any, ...]]:
+    """All rows of a query, fetched by the driver: tens of thousands of rows a batch in a large
+    database, where SQLAlchemy's row objects cost more than the query."""
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(sql)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
 
 
 def _repoint(conn: Connection, groups: list[set[int]], new: dict[int, tuple[tuple[date, str], bytes]]) -> None:

@@ -29,6 +29,10 @@ from .bulk import bind, insert_rows
 from .engine import write_transaction
 from .models import Article, ArticleInitiative, IngestLog, Initiative, Locality, Metric, PlaceMention
 
+# Entries of each of the writer's id caches (places, programmes) beyond which it is emptied before
+# the next batch: a national crawl names tens of thousands of each, and a batch's rows name every
+# place with its ancestors, so an emptied cache costs one batch a look-up of what it names.
+ID_CACHE_LIMIT = 8192
 STATUSES = ("ingested", "duplicate", "unchanged", "failed", "skipped")
 # The columns of ingest_log a row of _log has, in its order (then seen_at, on insert).
 _LOG_COLUMNS = ("file", "status", "reason", "article_id", "content_hash", "source_file", "file_size", "file_mtime_ns")
@@ -63,6 +67,9 @@ class Store:
         left them: two ingests at once neither deadlock nor log a file as a duplicate of itself.
         SQLite gets this from BEGIN IMMEDIATE (engine.py); PostgreSQL from an advisory lock.
         """
+        for cache in (self._locality_ids, self._initiative_ids):
+            if len(cache) > ID_CACHE_LIMIT:
+                cache.clear()
         try:
             with write_transaction(self.engine) as conn:
                 yield conn
