@@ -133,7 +133,7 @@ def ingest(
     """
     # A file is known by its resolved path, in ingest_log and articles.file alike: seeds/x.txt,
     # ./seeds/x.txt and its absolute path are one input, whatever the working directory.
-    found = [(os.path.realpath(f), why) for f, why in survey(paths) if in_shard(f, shard)]
+    found = [(real, why) for f, real, why in survey(paths) if in_shard(f, shard)]
     files = [f for f, why in found if why is None]
     store = Store(engine)
     summary = Summary(skipped=[(f, why) for f, why in found if why is not None and not _is_database(f, engine)])
