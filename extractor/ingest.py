@@ -93,7 +93,8 @@ def _results(files: list[str], workers: int, lexicons: dict[str, Any], batch_siz
 
 
 def _batches(results: Iterable[list[Item]], size: int) -> Iterator[tuple[int, list[Item]]]:
-    """(files, their items) in batches of at least size items; a file's items are never split."""
+    """(files, their items) in batches of at least size items; a file's items are never split.
+    The last batch may have no items: files that gave none still count as done."""
     batch: list[Item] = []
     files = 0
     for items in results:
@@ -102,7 +103,7 @@ def _batches(results: Iterable[list[Item]], size: int) -> Iterator[tuple[int, li
         if len(batch) >= size:
             yield files, batch
             batch, files = [], 0
-    if batch:
+    if files:
         yield files, batch
 
 
@@ -151,8 +152,9 @@ def ingest(
         extracted = nullcontext(runner(todo)) if runner else _results(todo, workers or os.cpu_count() or 1, lexicons or {}, batch_size)
         with extracted as results:
             for files_done, batch in _batches(results, batch_size):
-                for outcome in store.write_batch(batch):  # one transaction: all of the batch or none
-                    summary.add(outcome)
+                if batch:  # else files that gave no items: nothing to write, but done
+                    for outcome in store.write_batch(batch):  # one transaction: all of the batch or none
+                        summary.add(outcome)
                 done += files_done
                 if progress:
                     progress(min(done, len(files)), len(files))
