@@ -20,10 +20,8 @@ from typing import Any
 
 from sqlalchemy import Engine, func, select
 
-from . import lexicon, work
 from .db.models import Article, Initiative, Locality, Metric
 from .db.store import Outcome, Store
-from .pool import Workers
 from .readers import stamp, survey
 from .records import Item
 
@@ -79,6 +77,12 @@ def in_shard(path: str, shard: tuple[int, int] | None) -> bool:
 @contextmanager
 def _results(files: list[str], workers: int, lexicons: dict[str, Any], batch_size: int) -> Iterator[Iterable[list[Item]]]:
     """Each file's items, in file order, extracted here or by worker processes (stopped on leaving)."""
+    if not files:  # all unchanged: the extraction side is not even imported
+        yield ()
+        return
+    from . import lexicon, work
+    from .pool import Workers
+
     if workers <= 1 or len(files) < _POOL_THRESHOLD:
         with lexicon.using(lexicons):
             yield map(work.process_path, files)

@@ -104,20 +104,27 @@ def test_the_console_script_closes_the_database_it_wrote(tmp_path: Path) -> None
         assert sorted(p.name for p in tmp_path.iterdir()) == ["a.db"]
 
 
-def _loaded(*args: str) -> list[str]:
-    """Which of Alembic and Mako (its templates) a process run of the command imports."""
+def _loaded(modules: tuple[str, ...], *args: str) -> list[str]:
+    """Which of modules a process run of the command imports."""
     code = ("import sys; from extractor.cli import app\n"
             f"try: app({list(args)!r})\n"
             "except SystemExit: pass\n"
-            "print(*(m for m in ('alembic', 'mako') if m in sys.modules), file=sys.stderr)")
+            f"print(*(m for m in {modules!r} if m in sys.modules), file=sys.stderr)")
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stderr.splitlines()[-1].split()
 
 
 def test_only_a_schema_to_create_or_upgrade_loads_alembic(tmp_path: Path) -> None:
     # A database at head is judged by the migration files' names (test_migrations: they give
-    # Alembic's head), so the start-up of nearly every run does without Alembic.
+    # Alembic's head), so the start-up of nearly every run does without Alembic and its templates.
     url = f"sqlite:///{tmp_path / 'a.db'}"
-    assert "alembic" in _loaded("ingest", str(SEED), "--db", url, "--workers", "1")  # creates the schema
+    alembic = ("alembic", "mako")
+    assert "alembic" in _loaded(alembic, "ingest", str(SEED), "--db", url, "--workers", "1")  # creates the schema
     for args in (["ingest", str(SEED)], ["stats"], ["db", "upgrade"]):
-        assert _loaded(*args, "--db", url) == [], args
+        assert _loaded(alembic, *args, "--db", url) == [], args
 
+
+def test_a_re_ingest_with_nothing_to_read_loads_no_extraction_code(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'a.db'}"
+    extraction = ("extractor.work", "extractor.pool", "extractor.lexicon", "multiprocessing")
+    assert _loaded(extraction, "ingest", str(SEED), "--db", url, "--workers", "1") != []
+    assert _loaded(extraction, "ingest", str(SEED), "--db", url, "--workers", "1") == []
