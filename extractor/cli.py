@@ -8,14 +8,26 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from .options import (INTERRUPTED, NO_INPUTS, DbOption, LexiconOption, Period, WorkersOption, cluster_runner, err, fail,
-                      list_problems, open_engine, progress_bar, user_lexicon, worker_count)
+                      list_problems, open_engine, progress_bar, start_up, started, user_lexicon, worker_count)
 
-app = typer.Typer(
+
+class _App(typer.Typer):
+    """Called, it is the process's own run of a command (the console script, python -m
+    extractor): start-up then runs with the cycle collector paused (options.start_up), and every
+    command calls started() once its modules are loaded, before it opens anything or runs long.
+    CliRunner (the tests) invokes the click command instead, in a process that is not ours."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        with start_up():
+            return super().__call__(*args, **kwargs)
+
+
+app = _App(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -274,6 +286,7 @@ def serve_cmd(
         if exc.name not in ("datasette", "uvicorn"):
             raise
         fail("serve needs Datasette: pip install 'extractor[serve]'")
+    started()
     try:
         path = sqlite_path(resolve_url(db))
     except ServeError as exc:
@@ -322,6 +335,7 @@ def db_upgrade(db: DbOption = None) -> None:
     from .db.engine import DatabaseError
     from .db.migrate import open_database, upgrade
 
+    started()
     try:
         changed = upgrade(open_database(db, write=True))
     except DatabaseError as exc:

@@ -20,10 +20,8 @@ from typing import Any
 
 from sqlalchemy import Engine, func, select
 
-from . import lexicon, work
 from .db.models import Article, Initiative, Locality, Metric
 from .db.store import Outcome, Store
-from .pool import Workers
 from .readers import stamp, survey
 from .records import Item
 
@@ -79,6 +77,12 @@ def in_shard(path: str, shard: tuple[int, int] | None) -> bool:
 @contextmanager
 def _results(files: list[str], workers: int, lexicons: dict[str, Any], batch_size: int) -> Iterator[Iterable[list[Item]]]:
     """Each file's items, in file order, extracted here or by worker processes (stopped on leaving)."""
+    if not files:  # all unchanged: the extraction side is not even imported
+        yield ()
+        return
+    from . import lexicon, work
+    from .pool import Workers
+
     if workers <= 1 or len(files) < _POOL_THRESHOLD:
         with lexicon.using(lexicons):
             yield map(work.process_path, files)
@@ -93,7 +97,8 @@ def _results(files: list[str], workers: int, lexicons: dict[str, Any], batch_siz
 
 
 def _batches(results: Iterable[list[Item]], size: int) -> Iterator[tuple[int, list[Item]]]:
-    """(files, their items) in batches of at least size items; a file's items are never split."""
+    """(files, their items) in batches of at least size items; a file's items are never split.
+    The last batch may have no items: files that gave none still count as done."""
     batch: list[Item] = []
     files = 0
     for items in results:
@@ -102,7 +107,7 @@ def _batches(results: Iterable[list[Item]], size: int) -> Iterator[tuple[int, li
         if len(batch) >= size:
             yield files, batch
             batch, files = [], 0
-    if batch:
+    if files:
         yield files, batch
 
 
@@ -133,7 +138,7 @@ def ingest(
     """
     # A file is known by its resolved path, in ingest_log and articles.file alike: seeds/x.txt,
     # ./seeds/x.txt and its absolute path are one input, whatever the working directory.
-    found = [(os.path.realpath(f), why) for f, why in survey(paths) if in_shard(f, shard)]
+    found = [(real, why) for f, real, why in survey(paths) if in_shard(f, shard)]
     files = [f for f, why in found if why is None]
     store = Store(engine)
     summary = Summary(skipped=[(f, why) for f, why in found if why is not None and not _is_database(f, engine)])
@@ -151,8 +156,9 @@ def ingest(
         extracted = nullcontext(runner(todo)) if runner else _results(todo, workers or os.cpu_count() or 1, lexicons or {}, batch_size)
         with extracted as results:
             for files_done, batch in _batches(results, batch_size):
-                for outcome in store.write_batch(batch):  # one transaction: all of the batch or none
-                    summary.add(outcome)
+                if batch:  # else files that gave no items: nothing to write, but done
+                    for outcome in store.write_batch(batch):  # one transaction: all of the batch or none
+                        summary.add(outcome)
                 done += files_done
                 if progress:
                     progress(min(done, len(files)), len(files))

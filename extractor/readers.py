@@ -50,22 +50,22 @@ def discover(paths: Iterable[str]) -> Iterator[str]:
     .gz), as folder-as-given joined with the relative path. Any other path is yielded as it is,
     even if it does not exist, so that reading it reports the problem. Repeats are dropped.
     """
-    return (file for file, why in survey(paths) if why is None)
+    return (file for file, _, why in survey(paths) if why is None)
 
 
-def survey(paths: Iterable[str]) -> Iterator[tuple[str, str | None]]:
-    """Like discover, with the files of other kinds found in folders too: (file, why it is not
-    read), why None for an input. Hidden files and folders (.git, .DS_Store) are no one's business.
-    A file named twice (seeds/x.txt, ./seeds/x.txt, its absolute path, a link to it) is one file.
+def survey(paths: Iterable[str]) -> Iterator[tuple[str, str, str | None]]:
+    """Like discover, with the files of other kinds found in folders too: (file, the path it
+    resolves to, why it is not read), why None for an input. Hidden files and folders (.git,
+    .DS_Store) are no one's business. A file named twice (seeds/x.txt, ./seeds/x.txt, its absolute
+    path, a link to it) is one file: the first name given, by the path it resolves to.
     """
     seen: set[str] = set()
     for path in paths:
-        found = _files_below(path) if os.path.isdir(path) else [(path, None)]
-        for file, why in found:
-            key = os.path.realpath(file)
-            if key not in seen:
-                seen.add(key)
-                yield file, why
+        found = _files_below(path) if os.path.isdir(path) else [(path, os.path.realpath(path), None)]
+        for file, real, why in found:
+            if real not in seen:
+                seen.add(real)
+                yield file, real, why
 
 
 def stamp(path: str) -> tuple[int | None, int | None]:
@@ -96,16 +96,43 @@ def read(path: str) -> Iterator[RawDocument | ReadFailure]:
         yield _text_document(path, text, encoding, {})
 
 
-def _files_below(folder: str) -> list[tuple[str, str | None]]:
-    found: list[tuple[str, str | None]] = []
-    for root, dirs, names in os.walk(folder):
-        hidden = any(part.startswith(".") for part in os.path.relpath(root, folder).split(os.sep) if part != ".")
-        for name in names:
+def _files_below(folder: str) -> list[tuple[str, str, str | None]]:
+    """The files below folder as os.walk finds them (links to folders are not followed), each with
+    the path it resolves to. That is its folder's, resolved once, joined with its name unless it is
+    a link itself: os.path.realpath on each file stats every part of its path, which cost a re-ingest
+    of an unchanged corpus more than the stat of the file."""
+    found: list[tuple[str, str, str | None]] = []
+    pending = [(folder, os.path.realpath(folder), False)]  # (folder, resolved, hidden)
+    while pending:
+        root, real_root, hidden = pending.pop()
+        try:
+            with os.scandir(root) as listing:
+                entries = list(listing)
+        except OSError:
+            continue  # a folder that cannot be listed is passed over, as os.walk does
+        for entry in entries:
+            name = entry.name
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if is_dir:
+                if not _is_link(entry):
+                    pending.append((entry.path, os.path.join(real_root, name), hidden or name.startswith(".")))
+                continue
+            real = os.path.realpath(entry.path) if _is_link(entry) else os.path.join(real_root, name)
             if _kind(name) is not None:
-                found.append((os.path.join(root, name), None))
+                found.append((entry.path, real, None))
             elif not hidden and not name.startswith("."):
-                found.append((os.path.join(root, name), _unsupported(name)))
+                found.append((entry.path, real, _unsupported(name)))
     return sorted(found)
+
+
+def _is_link(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_symlink()
+    except OSError:  # gone since the folder was listed: reading it will say so
+        return False
 
 
 def _unsupported(name: str) -> str:

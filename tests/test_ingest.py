@@ -214,3 +214,21 @@ def test_summary_counts_the_skipped_files_by_type(db_url: str, tmp_path: Path) -
     assert result.exit_code == 0, result.output
     assert "ingested: 1" in result.output and "failed: 0  skipped: 3" in result.output
     assert "skipped 3 files of other types (.pdf 2, .png 1): listed in `extractor export log`" in result.output
+
+
+def test_files_that_give_no_items_count_in_the_progress(db_url: str, tmp_path: Path) -> None:
+    from extractor.ingest import _batches
+    from extractor.records import Item
+    from extractor.work import process_path
+
+    for i in range(3):
+        (tmp_path / f"{i}.txt").write_text(ARTICLE.format(n=300 + i), encoding="utf-8")
+    # A runner (a cluster's) may give a file no items; those after the last batch were not counted.
+    def runner(files: list[str]) -> list[list[Item]]:
+        return [process_path(files[0]), *([] for _ in files[1:])]
+
+    calls: list[tuple[int, int]] = []
+    summary = ingest([str(tmp_path)], _engine(db_url), batch_size=1, runner=runner, progress=lambda *p: calls.append(p))
+    assert calls == [(1, 3), (3, 3)]
+    assert summary.counts == {"ingested": 1}
+    assert list(_batches([[], ["a"], [], []], 1)) == [(2, ["a"]), (2, [])]  # type: ignore[list-item]

@@ -35,7 +35,7 @@ def test_workers_are_sent_a_function_whose_module_brings_no_database_code(monkey
         def imap(self, *args: Any) -> list[Any]:
             return []
 
-    monkeypatch.setattr(ingest_module, "Workers", Recorder)
+    monkeypatch.setattr("extractor.pool.Workers", Recorder)
     with ingest_module._results([f"f{i}" for i in range(ingest_module._POOL_THRESHOLD)], 2, {}, 200):
         pass
     (func,) = sent

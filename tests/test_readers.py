@@ -4,6 +4,7 @@ from __future__ import annotations
 import codecs
 import gzip
 import json
+import os
 import random
 
 import pytest
@@ -344,3 +345,28 @@ def test_discover_walks_folders_sorted_and_keeps_given_paths(tmp_path, monkeypat
     given = ["seeds/", "missing.txt", "loose.txt", "seeds/a.txt", "./loose.txt"]
     assert list(readers.discover(given)) == [*walked, "missing.txt", "loose.txt"]
     assert list(readers.discover(["seeds"])) == walked
+
+
+def test_survey_gives_each_file_the_path_it_resolves_to(tmp_path, monkeypatch):
+    # survey resolves a folder once and joins its files' names to it: the same paths, links and
+    # all, as os.path.realpath of each file, and the same files as os.walk (links to folders not
+    # followed, hidden folders' files of other types not listed).
+    monkeypatch.chdir(tmp_path)
+    for name in ("real/a.txt", "real/sub/b.html", "real/.hidden/c.txt", "real/.hidden/d.csv", "real/e.pdf",
+                 "elsewhere/f.txt", "elsewhere/g.txt"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(b"x")
+    (tmp_path / "real/link.txt").symlink_to(tmp_path / "elsewhere/f.txt")
+    (tmp_path / "real/sub/up.txt").symlink_to("../a.txt")
+    (tmp_path / "real/broken.txt").symlink_to(tmp_path / "nowhere.txt")
+    (tmp_path / "real/folder_link").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    (tmp_path / "alias").symlink_to(tmp_path / "real", target_is_directory=True)
+    files = ["broken.txt", ".hidden/c.txt", "a.txt", "e.pdf", "link.txt", "sub/b.html"]  # sub/up.txt is a.txt
+    for given in ("real", "alias/", str(tmp_path / "real"), "elsewhere/../real"):
+        got = list(readers.survey([given]))
+        assert [(f, r) for f, r, _ in got] == [(f, os.path.realpath(f)) for f, _, _ in got]
+        assert sorted(f for f, _, _ in got) == sorted(os.path.join(given, f) for f in files)
+        assert {os.path.relpath(f, given): why for f, _, why in got}["e.pdf"] == "unsupported file type .pdf"
+    # one file under two names is one input, named as first given; a link found in a folder too
+    assert [f for f, _, _ in readers.survey(["real/sub/up.txt", "real/a.txt", "elsewhere", "real/link.txt"])] == [
+        "real/sub/up.txt", "elsewhere/f.txt", "elsewhere/g.txt"]
