@@ -42,8 +42,9 @@ def _shingle_hashes(text: str) -> np.ndarray:
     first one repeated up to a whole number of blocks (a repeat changes no minimum either)."""
     points = np.frombuffer(text.ljust(SHINGLE, "\0").encode("utf-32-le"), dtype="<u4").astype(np.uint64)
     n = len(points) - SHINGLE + 1
-    h = points[:n].copy()
-    for k in range(1, SHINGLE):  # polynomial hash of the window, wrapping at 2^64; in place: no temporaries
+    h = points[:n] * _MULTIPLIER
+    h += points[1 : 1 + n]
+    for k in range(2, SHINGLE):  # polynomial hash of the window, wrapping at 2^64; in place: no temporaries
         h *= _MULTIPLIER
         h += points[k : k + n]
     h ^= h >> _FOLD
