@@ -142,16 +142,16 @@ def article_rows(rec: ArticleRecord) -> ArticleRows:
         entry[2] += 1
     locality = path_rows(rec.locality_path)
     return ArticleRows(
-        rec.content_hash,
-        rec.warning,
-        (meta.title, meta.published, meta.source, meta.publisher, meta.author, meta.url, rec.locality_method,
-         rec.minhash or None, body, rec.script, rec.pinyin_stripped, rec.converted, rec.garbled),
-        locality[-1][0] if locality else None,
-        places,
-        metrics,
-        tuple([(i, m.echo_of) for i, m in enumerate(rec.metrics) if m.echo_of is not None]),
-        tuple([(rows[-1][0] if rows else None, pm.text, pm.char_start, pm.char_end, pm.method)
-               for pm, rows in zip(rec.place_mentions, mention_rows)]),
-        tuple([(name, first, last, n) for name, (first, last, n) in programmes.items()]),
-        tuple(lsh.bands(rec.minhash)) if rec.minhash else (),
+        content_hash=rec.content_hash,
+        warning=rec.warning,
+        article=(meta.title, meta.published, meta.source, meta.publisher, meta.author, meta.url, rec.locality_method,
+                 rec.minhash or None, body, rec.script, rec.pinyin_stripped, rec.converted, rec.garbled),
+        locality=locality[-1][0] if locality else None,
+        places=places,
+        metrics=metrics,
+        echoes=tuple([(i, m.echo_of) for i, m in enumerate(rec.metrics) if m.echo_of is not None]),
+        mentions=tuple([(rows[-1][0] if rows else None, pm.text, pm.char_start, pm.char_end, pm.method)
+                        for pm, rows in zip(rec.place_mentions, mention_rows)]),
+        initiatives=tuple([(name, first, last, n) for name, (first, last, n) in programmes.items()]),
+        bands=tuple(lsh.bands(rec.minhash)) if rec.minhash else (),
     )
