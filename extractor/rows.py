@@ -85,55 +85,73 @@ def keys(path: Iterable[Place]) -> list[str]:
     return out
 
 
-def _places(paths: Iterable[list[Place] | tuple[Place, ...]], seen: dict[PlaceRow, PlaceRow]) -> tuple[PlaceRow, ...]:
-    """The place rows of paths, each key once; through `seen`, the groups share one tuple for
-    equal rows, which pickle then writes once."""
-    rows: dict[str, PlaceRow] = {}
-    for path in paths:
-        names: list[str] = []
-        parent = None
-        for place, key in zip(path, keys(path)):
-            names.append(place.name)
-            row = (key, place.name, place.level, place.code, parent, "/".join(names))
-            rows[key] = seen.setdefault(row, row)
-            parent = key
-    return tuple(rows.values())
-
-
-def _last_key(path: list[Place] | tuple[Place, ...]) -> str | None:
-    return keys(path)[-1] if path else None
+def _path_rows(path: list[Place] | tuple[Place, ...], seen: dict[PlaceRow, PlaceRow]) -> tuple[PlaceRow, ...]:
+    """The place row of each place on a path, province first (so the last one's key is the path's);
+    through `seen`, equal rows share one tuple, which pickle then writes once."""
+    rows: list[PlaceRow] = []
+    parent: str | None = None
+    names = ""
+    for place in path:
+        key = place.code or f"{place.name}@{parent or ''}"  # as keys() gives it
+        names = f"{names}/{place.name}" if parent is not None else place.name
+        row = (key, place.name, place.level, place.code, parent, names)
+        rows.append(seen.setdefault(row, row))
+        parent = key
+    return tuple(rows)
 
 
 def article_rows(rec: ArticleRecord) -> ArticleRows:
     """The rows an ArticleRecord is stored as (pure: the same record gives the same rows)."""
     meta, body = rec.meta, rec.body
     seen: dict[PlaceRow, PlaceRow] = {}
-    places = (_places([rec.locality_path], seen), _places(rec.place_paths.values(), seen),
-              _places([pm.path for pm in rec.place_mentions], seen))
-    metric_keys = {name: _last_key(path) for name, path in rec.place_paths.items()}
-    metrics = tuple(
+    # The rows of each path, once: a place the article mentions again has the same path object
+    # (the gazetteer's), and its rows serve the place groups, the mention and the metrics alike.
+    # Keyed by identity: the record holds every path while this runs, so no id is reused.
+    by_path: dict[int, tuple[PlaceRow, ...]] = {}
+
+    def path_rows(path: list[Place] | tuple[Place, ...]) -> tuple[PlaceRow, ...]:
+        rows = by_path.get(id(path))
+        if rows is None:
+            rows = by_path[id(path)] = _path_rows(path, seen)
+        return rows
+
+    def group(paths: Iterable[list[Place] | tuple[Place, ...]]) -> tuple[PlaceRow, ...]:
+        rows: dict[str, PlaceRow] = {}  # by key: the first place of a key fixes its position, the last its row
+        for path in paths:
+            for row in path_rows(path):
+                rows[row[0]] = row
+        return tuple(rows.values())
+
+    places = (group([rec.locality_path]), group(rec.place_paths.values()), group([pm.path for pm in rec.place_mentions]))
+    mention_rows = [path_rows(pm.path) for pm in rec.place_mentions]
+    metric_keys = {name: rows[-1][0] for name, path in rec.place_paths.items() if (rows := path_rows(path))}
+    metrics = tuple([
         (*_metric_columns(m), metric_keys.get(m.locality) if m.locality else None, m.initiative or None,
          m.sentence_start, m.sentence_start + len(m.sentence),
          None if body.startswith(m.sentence, m.sentence_start) else m.sentence)
-        for m in rec.metrics)
+        for m in rec.metrics])
     programmes: dict[str, list[Any]] = {}  # name → [first kind, last kind, mentions]
     for i in rec.initiatives:
-        entry = programmes.setdefault(i.name, [None, None, 0])
+        entry = programmes.get(i.name)
+        if entry is None:
+            entry = programmes[i.name] = [None, None, 0]
         if i.kind is not None:
             entry[1] = i.kind
             if entry[0] is None:
                 entry[0] = i.kind
         entry[2] += 1
+    locality = path_rows(rec.locality_path)
     return ArticleRows(
         content_hash=rec.content_hash,
         warning=rec.warning,
         article=(meta.title, meta.published, meta.source, meta.publisher, meta.author, meta.url, rec.locality_method,
                  rec.minhash or None, body, rec.script, rec.pinyin_stripped, rec.converted, rec.garbled),
-        locality=_last_key(rec.locality_path),
+        locality=locality[-1][0] if locality else None,
         places=places,
         metrics=metrics,
-        echoes=tuple((i, m.echo_of) for i, m in enumerate(rec.metrics) if m.echo_of is not None),
-        mentions=tuple((_last_key(pm.path), pm.text, pm.char_start, pm.char_end, pm.method) for pm in rec.place_mentions),
-        initiatives=tuple((name, first, last, n) for name, (first, last, n) in programmes.items()),
+        echoes=tuple([(i, m.echo_of) for i, m in enumerate(rec.metrics) if m.echo_of is not None]),
+        mentions=tuple([(rows[-1][0] if rows else None, pm.text, pm.char_start, pm.char_end, pm.method)
+                        for pm, rows in zip(rec.place_mentions, mention_rows)]),
+        initiatives=tuple([(name, first, last, n) for name, (first, last, n) in programmes.items()]),
         bands=tuple(lsh.bands(rec.minhash)) if rec.minhash else (),
     )

@@ -88,6 +88,19 @@ def test_places_as_keys_in_the_writers_order() -> None:
     assert rows.places[0][0] is rows.places[1][0]  # one tuple for equal rows: pickled once
 
 
+def test_a_path_mentioned_again_gives_its_rows_again() -> None:
+    path = (COUNTY, TOWN)  # one object, as the gazetteer gives a place it resolves again
+    rec = record(locality_path=[COUNTY], place_mentions=[
+        PlaceMention("吴山镇", 3, 6, path, "gazetteer"), PlaceMention("长丰县", 0, 3, (COUNTY,), "gazetteer"),
+        PlaceMention("吴山", 30, 32, path, "stem")])
+    rows = article_rows(rec)
+    assert rows.locality == "340121"
+    assert rows.mentions == (("吴山镇@340121", "吴山镇", 3, 6, "gazetteer"), ("340121", "长丰县", 0, 3, "gazetteer"),
+                             ("吴山镇@340121", "吴山", 30, 32, "stem"))
+    county = ("340121", "长丰县", "county", "340121", None, "长丰县")
+    assert rows.places == ((county,), (), (county, ("吴山镇@340121", "吴山镇", "town", None, "340121", "长丰县/吴山镇")))
+
+
 def test_without_a_signature_no_band_keys() -> None:
     assert article_rows(record(minhash=b"")).bands == ()
     assert article_rows(record(minhash=b"")).minhash is None
