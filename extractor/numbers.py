@@ -39,6 +39,10 @@ def scaled(digits: str | float, mult: str = "") -> float:
     Binary floating point would make 64.07 × 10^8 6406999999.999999; the decimal product is
     exact and converts to the float nearest the stated figure.
     """
+    if isinstance(digits, str) and (whole := digits.replace(",", "")).isdecimal():
+        # Whole digits (most figures): the integer product is exact, and float() of it is the float
+        # the decimal product converts to (rounding a whole float to 6 places keeps it).
+        return float(int(whole) * multiplier(mult))
     number = Decimal(digits.replace(",", "") if isinstance(digits, str) else repr(digits))
     return round(float(number * multiplier(mult)), 6)
 
