@@ -70,7 +70,7 @@ class _Rules:
     reach_first: frozenset[str]  # the first characters of its words: looked for before a search
     not_qualifier: tuple[str, ...]
     prefix_blocks: tuple[str, ...]
-    unit_blocks: dict[str, tuple[str, ...]]  # unit → longer words that begin with its first character
+    unit_blocks: dict[str, tuple[str, ...]]  # unit → longer words that begin with its first character (if any)
     slogans: re.Pattern[str]  # quoted spans, their kind told by the last group matched (_slogan_pattern)
     title_groups: int  # groups 1 to this one close a title
     idioms: regex.Pattern[str]
@@ -187,8 +187,8 @@ def rules() -> _Rules:
 
 
 def _blocks_of(units: Iterable[str], words: list[str]) -> dict[str, tuple[str, ...]]:
-    """For each unit, the words longer than it that begin with its first character (部门 for 部)."""
-    return {u: tuple(w for w in words if w[0] == u[0] and len(w) > len(u)) for u in units}
+    """For each unit that has some, the words longer than it that begin with its first character (部门 for 部)."""
+    return {u: found for u in units if (found := tuple(w for w in words if w[0] == u[0] and len(w) > len(u)))}
 
 
 def _idiom_parts(patterns: list[str]) -> tuple[re.Pattern[str] | regex.Pattern[str], ...]:
@@ -286,9 +286,8 @@ def _qualifier(g: _Groups, start: int, text: str, num: Numeral, r: _Rules, pre: 
 def _before_word(text: str, start: int, floor: int, r: _Rules) -> str | None:
     """The qualifier word ending where a numeral starts (约8万元, 不少于3次), not reaching back over
     `floor` (the figure before); the longest one, as an alternation of them before the numeral finds.
-    Looked up here, not in the pattern: an optional word leading it made the pattern try every character."""
-    if text[start - 1 : start] not in r.before_last:
-        return None
+    Looked up here, not in the pattern: an optional word leading it made the pattern try every character.
+    Asked only after a character one ends in (r.before_last): most numerals follow none."""
     for n in r.before_lengths:
         if start - n >= floor and (word := text[start - n : start]) in r.before:
             return word
@@ -328,14 +327,15 @@ def _quoted(text: str, r: _Rules) -> _Quoted:
 
 def _excluded(g: _Groups, at: _Groups, end: int, text: str, spans: _Quoted, r: _Rules) -> bool:
     """Whether the figure (groups g at spans `at`, ending at `end`) is no count: an ordinal, a code …"""
-    num_start = (at.low[0] if g.low else at.pct[0] - 3 if g.pct else at.tenths[0] if g.tenths
-                 else at.neg[0] if g.neg else at.ar[0] if g.ar else at.cn[0])
+    # pct, tenths, ar (with neg) and cn are alternatives: the commonest, Arabic digits, tested first.
+    num_start = (at.low[0] if g.low else at.neg[0] if g.neg else at.ar[0] if g.ar else at.pct[0] - 3 if g.pct
+                 else at.tenths[0] if g.tenths else at.cn[0])
     before = text[max(0, num_start - 4) : num_start]
     unit = g.unit or ""
-    if before.endswith(("第", "+", "No.", "NO.", "每")) or text[end : end + 1] == "+":
+    if before.endswith(("第", "+", "No.", "NO.", "每")) or text.startswith("+", end):
         # Ordinals, formula names (5+2+7), and 每百人拥有医生3.2名, 每10户: the denominator of a rate.
         return True
-    if unit and text.startswith(r.unit_blocks[unit], at.unit[0]):
+    if (blocks := r.unit_blocks.get(unit)) and text.startswith(blocks, at.unit[0]):
         return True  # 14部门, 一个人: the unit character begins another word
     if spans.titles and spans.titles.inside(num_start):
         return True  # document titles
@@ -394,7 +394,7 @@ def find_quantities(text: str) -> list[Quantity]:
         floor, previous_end = previous_end, end
         if _excluded(g, at, end, text, spans, r) or (idioms and idioms.covers(at.unit[0])):
             continue
-        pre = _before_word(text, start, floor, r)
+        pre = _before_word(text, start, floor, r) if text[start - 1 : start] in r.before_last else None
         num = _numeral(g)
         if num is None:
             continue
