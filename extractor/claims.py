@@ -44,11 +44,13 @@ def _following_phrase(text: str, pos: int, end: int, classifier: bool) -> tuple[
     (4个指导联络组); after other units (8万元用于) a verb ends the phrase before it starts.
     """
     ph = phrases()
+    nouns = ph.noun  # asked after a test of its first characters: most characters start no noun
     if classifier and (modifier := ph.figure_modifier.match(text, pos)):
         pos = modifier.end()  # 1.2万名80周岁以上老人
     if text.startswith("的", pos) and ph.stop_after.end(text, pos + 1) < 0:
         pos += 1
-    elif ph.noun.end(text, pos) < 0 and (ph.function_word if classifier else ph.stop_after).end(text, pos) >= 0:
+    elif (text[pos : pos + 1] not in nouns.firsts or nouns.end(text, pos) < 0) and (
+            ph.function_word if classifier else ph.stop_after).end(text, pos) >= 0:
         # 1个已建成的党建示范点: skip a short relative clause ending in 的.
         # Not past another figure (由5万元到100万元的飞越).
         of = text.find("的", pos, min(end, pos + _OF_WINDOW))
@@ -57,12 +59,12 @@ def _following_phrase(text: str, pos: int, end: int, classifier: bool) -> tuple[
         pos = of + 1
     if pos >= end or not _PHRASE_START[text[pos]]:
         return "", pos
-    stop = -1 if ph.noun.end(text, pos) >= 0 else (ph.function_word if classifier else ph.stop_after).end(text, pos)
+    noun_here = text[pos] in nouns.firsts and nouns.end(text, pos) >= 0
+    stop = -1 if noun_here else (ph.function_word if classifier else ph.stop_after).end(text, pos)
     if stop >= 0 and _FIGURE_START[text[stop : stop + 1]]:
         return "", pos  # 超过5万元的达到297个: a verb of the next figure, not a noun
     out = opened = pos
     depth = 0
-    nouns = ph.noun
     while out < end and out - pos < _MAX_SUBJECT:
         ch = text[out]
         noun = nouns.end(text, out) if ch in nouns.firsts else -1
