@@ -37,7 +37,7 @@ _SPACE = f"[{_SPACES}]"
 class _Groups(NamedTuple):
     """The figure pattern's groups in their order, read once per match: regex looks a group up by name
     slowly (m["unit"] costs five times m.groups()[12]), and a match's groups are read a dozen times.
-    One of these holds the groups' texts (None when absent), another their (start, end) spans."""
+    It holds the groups' texts (None when absent); of their spans only the unit's is read (_UNIT)."""
     low: Any
     cnlow: Any
     dash: Any
@@ -55,6 +55,7 @@ class _Groups(NamedTuple):
 
 
 _groups = tuple.__new__  # _Groups from a match's tuple, without namedtuple's checks in Python
+_UNIT = _Groups._fields.index("unit") + 1  # the unit's group number (m.regs builds every group's span)
 
 
 @dataclass(frozen=True, slots=True)
@@ -325,17 +326,16 @@ def _quoted(text: str, r: _Rules) -> _Quoted:
     return _Quoted(Covered(titles) if titles else None, Covered(slogans) if slogans else None)
 
 
-def _excluded(g: _Groups, at: _Groups, end: int, text: str, spans: _Quoted, r: _Rules) -> bool:
-    """Whether the figure (groups g at spans `at`, ending at `end`) is no count: an ordinal, a code …"""
-    # pct, tenths, ar (with neg) and cn are alternatives: the commonest, Arabic digits, tested first.
-    num_start = (at.low[0] if g.low else at.neg[0] if g.neg else at.ar[0] if g.ar else at.pct[0] - 3 if g.pct
-                 else at.tenths[0] if g.tenths else at.cn[0])
+def _excluded(g: _Groups, num_start: int, end: int, unit_at: tuple[int, int], text: str, spans: _Quoted,
+              r: _Rules) -> bool:
+    """Whether the figure (groups g, from its numeral at num_start to end, its unit at unit_at) is no
+    count: an ordinal, a code …"""
     before = text[max(0, num_start - 4) : num_start]
     unit = g.unit or ""
     if before.endswith(("第", "+", "No.", "NO.", "每")) or text.startswith("+", end):
         # Ordinals, formula names (5+2+7), and 每百人拥有医生3.2名, 每10户: the denominator of a rate.
         return True
-    if (blocks := r.unit_blocks.get(unit)) and text.startswith(blocks, at.unit[0]):
+    if (blocks := r.unit_blocks.get(unit)) and text.startswith(blocks, unit_at[0]):
         return True  # 14部门, 一个人: the unit character begins another word
     if spans.titles and spans.titles.inside(num_start):
         return True  # document titles
@@ -354,7 +354,7 @@ def _excluded(g: _Groups, at: _Groups, end: int, text: str, spans: _Quoted, r: _
         return True
     if g.cn and all(c in "百千万" for c in g.cn) and text[max(0, num_start - 4) : num_start].endswith(r.honour_verbs):
         return True  # 入选百名标兵: a round figure after an honour verb is the honour's name
-    return bool(unit) and text[at.unit[1] : at.unit[1] + len(unit)] == unit  # 一个个: rhetoric
+    return bool(unit) and text.startswith(unit, unit_at[1])  # 一个个: rhetoric
 
 
 def _implied_quantities(text: str, r: _Rules) -> list[Quantity]:
@@ -390,9 +390,10 @@ def find_quantities(text: str) -> list[Quantity]:
     found: list[Quantity] = []
     previous_end = 0
     for m in r.pattern.finditer(text):
-        g, at, (start, end) = _groups(_Groups, m.groups()), _groups(_Groups, m.regs[1:]), m.span()
+        # The pattern starts at the numeral (of the low end, of 百分之 …): the match's start is the numeral's.
+        g, (start, end), unit_at = _groups(_Groups, m.groups()), m.span(), m.span(_UNIT)
         floor, previous_end = previous_end, end
-        if _excluded(g, at, end, text, spans, r) or (idioms and idioms.covers(at.unit[0])):
+        if _excluded(g, start, end, unit_at, text, spans, r) or (idioms and idioms.covers(unit_at[0])):
             continue
         pre = _before_word(text, start, floor, r) if text[start - 1 : start] in r.before_last else None
         num = _numeral(g)
