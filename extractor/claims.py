@@ -19,7 +19,7 @@ from typing import NamedTuple
 import regex
 
 from . import lexicon
-from .claim_words import Chars, phrases, verbs
+from .claim_words import Chars, Phrases, phrases, verbs
 from .numbers import CHINESE_NUMERAL_CHARS
 from .quantities import find_quantities
 from .records import Metric, Quantity
@@ -82,7 +82,7 @@ def _following_phrase(text: str, pos: int, end: int, classifier: bool) -> tuple[
             depth -= 1
             if depth < 0:
                 break
-        elif depth == 0 and (not _NP_CHARS[ch] or (out > pos and _ends_phrase(text, out))):
+        elif depth == 0 and (not _NP_CHARS[ch] or (out > pos and _ends_phrase(text, out, ph))):
             break
         elif depth > 0 and ch in "\n。;":
             break
@@ -99,9 +99,9 @@ def _following_phrase(text: str, pos: int, end: int, classifier: bool) -> tuple[
     return phrase, out
 
 
-def _ends_phrase(text: str, pos: int) -> bool:
-    """Does a stop word or verb at pos end the noun phrase before it?"""
-    ph = phrases()
+def _ends_phrase(text: str, pos: int, ph: Phrases) -> bool:
+    """Does a stop word or verb at pos end the noun phrase before it? (ph: phrases(), passed in by the
+    caller, which asks at every character of a phrase)"""
     stop = ph.stop_after.end(text, pos) if text[pos] in ph.stop_after.firsts else -1
     if stop < 0:
         # 乡村干部掌握了: an aspect particle two characters on marks a verb here.
