@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 import regex
 
 from . import lexicon
+from .alternations import Pattern, first_chars, grouped, parts, spans_in_parts
 from .numbers import CHINESE_NUMERAL_CHARS, Numeral, parse_arabic, parse_chinese, parse_percent_words, scaled
 from .records import Quantity
 from .segment import Covered
@@ -75,7 +76,7 @@ class _Rules:
     slogans: re.Pattern[str]  # quoted spans, their kind told by the last group matched (_slogan_pattern)
     title_groups: int  # groups 1 to this one close a title
     idioms: regex.Pattern[str]
-    idiom_parts: tuple[re.Pattern[str] | regex.Pattern[str], ...]  # the same branches in parts (_idiom_spans)
+    idiom_parts: tuple[Pattern, ...]  # its branches in parts (alternations.spans_in_parts)
     needs_before: dict[str, tuple[str, ...]]  # unit → words one of which its clause must hold
     code_before: regex.Pattern[str]  # 电话:, 邮编: right before digits
     code_last: frozenset[str]  # what code_before's match can end in, but spaces: searched only after one
@@ -143,7 +144,7 @@ def rules() -> _Rules:
         )
         (?P<ins>{words("inside")})?                       # 140余场次, 五百余万元
         (?P<mult>(?<=[余多来])[万亿])?                      # the 万 of 五百余万元
-        (?(pct)|(?(tenths)|{_SPACE}?(?={_first_chars(unit_class)})(?P<unit>{_grouped(unit_class)})
+        (?(pct)|(?(tenths)|{_SPACE}?(?={first_chars(unit_class)})(?P<unit>{grouped(unit_class)})
             (?P<per>/(?:{lexicon.alternation(context["per"])}))?))  # 3000元/亩: the rate's denominator
         (?P<post>{words("after")})?                       # 以上, 左右
         """,
@@ -166,7 +167,7 @@ def rules() -> _Rules:
         slogans=slogans,
         title_groups=title_groups,
         idioms=regex.compile("|".join(f"(?:{p})" for p in excl["numeral_idioms"])),
-        idiom_parts=_idiom_parts(excl["numeral_idioms"]),
+        idiom_parts=parts(excl["numeral_idioms"]),
         needs_before=needs_before,
         code_before=regex.compile(rf"(?:{lexicon.alternation(excl['code_words'])})[:\s]*(?:为|是)?[:\s]*$"),
         code_last=frozenset({*(w[-1] for w in excl["code_words"]), ":", "为", "是"}),
@@ -192,42 +193,6 @@ def _blocks_of(units: Iterable[str], words: list[str]) -> dict[str, tuple[str, .
     return {u: found for u in units if (found := tuple(w for w in words if w[0] == u[0] and len(w) > len(u)))}
 
 
-def _idiom_parts(patterns: list[str]) -> tuple[re.Pattern[str] | regex.Pattern[str], ...]:
-    """The idiom patterns that are plain words as one stdlib alternation (which skips at C speed to the
-    characters they start with; the regex engine tries an alternation at every character), and each
-    other pattern by itself (a pattern led by a literal or a class is found fast there too)."""
-    words = [p for p in patterns if regex.escape(p) == p]
-    others = [regex.compile(p) for p in patterns if regex.escape(p) != p]
-    return (re.compile("|".join(words)),) * bool(words) + tuple(others)
-
-
-def _idiom_spans(text: str, r: _Rules) -> list[tuple[int, int]]:
-    """The spans the idioms pattern finds, in order. Scanned in parts (_idiom_parts), which find what the
-    one alternation finds as long as no two of their matches overlap or are empty: a match of the whole
-    starts where the first branch matching at a free position does, and that branch's own part reaches
-    the position free too. Where two overlap, the one alternation decides."""
-    spans = sorted(m.span() for part in r.idiom_parts for m in part.finditer(text))
-    if any(s == e for s, e in spans) or any(b[0] < a[1] for a, b in zip(spans, spans[1:])):
-        return [m.span() for m in r.idioms.finditer(text)]
-    return spans
-
-
-def _first_chars(words: Iterable[str]) -> str:
-    """A class of the words' first characters: looked at before trying the words one by one."""
-    return f"[{''.join(regex.escape(c) for c in sorted({w[0] for w in words}))}]"
-
-
-def _grouped(words: Iterable[str]) -> str:
-    """lexicon.alternation(words) with the words gathered under their first character (个(?:百分点|)|…):
-    the same words tried in the same order where they can match, but one test skips each group that
-    cannot (the engine tried the ~110 units one by one after every numeral)."""
-    by_first: dict[str, list[str]] = {}
-    for w in sorted(set(words), key=lambda w: (-len(w), w)):
-        by_first.setdefault(w[0], []).append(w)
-    return "|".join(regex.escape(ws[0]) if len(ws) == 1 else
-                    f"{regex.escape(c)}(?:{'|'.join(regex.escape(w[1:]) for w in ws)})" for c, ws in by_first.items())
-
-
 def _slogan_pattern(pairs: list[str]) -> tuple[re.Pattern[str], int]:
     """Any span between a pair of quotation marks, within one line, its kind told by its last group:
     none for quoted speech, one up to the count returned for a title in 《》 or 〈〉, a later one for a
@@ -235,13 +200,14 @@ def _slogan_pattern(pairs: list[str]) -> tuple[re.Pattern[str], int]:
     somebody talking). One scan decides what a filter over the spans did. The stdlib engine, each
     alternative led by its opening mark: re skips to the next one at C speed."""
     speech = regex.escape(_SPEECH)
-
-    def span(o: str, c: str, extra: str = "", most: int = 120) -> str:
-        return rf"{regex.escape(o)}[^{regex.escape(o + c)}\n{extra}]{{1,{most}}}{regex.escape(c)}"
-
-    titles = [f"{span(o, c)}()" for o, c in pairs if o in _TITLE_MARKS]
-    quotes = [f"{regex.escape(o)}(?:{span('', c, regex.escape(o) + speech, _SLOGAN_MAX - 2)}()|{span('', c, regex.escape(o))})"
-              for o, c in pairs if o not in _TITLE_MARKS]
+    titles, quotes = [], []
+    for pair in pairs:
+        o, c = regex.escape(pair[0]), regex.escape(pair[1])
+        held = f"[^{o}{c}\\n"  # what a span holds: neither of its marks, no line break
+        if pair[0] in _TITLE_MARKS:
+            titles.append(f"{o}{held}]{{1,120}}{c}()")
+        else:  # short and without speech marks (a slogan), else no group (speech)
+            quotes.append(f"{o}(?:{held}{speech}]{{1,{_SLOGAN_MAX - 2}}}{c}()|{held}]{{1,120}}{c})")
     return re.compile("|".join(titles + quotes)), len(titles)
 
 
@@ -386,7 +352,8 @@ def find_quantities(text: str) -> list[Quantity]:
     """
     r = rules()
     spans = _quoted(text, r)
-    idioms = Covered(idiom_spans) if (idiom_spans := _idiom_spans(text, r)) else None  # most texts: none
+    idiom_spans = spans_in_parts(text, r.idiom_parts, r.idioms)
+    idioms = Covered(idiom_spans) if idiom_spans else None  # most texts hold none: no lookups then
     found: list[Quantity] = []
     previous_end = 0
     for m in r.pattern.finditer(text):

@@ -13,7 +13,8 @@ from extractor import lexicon
 from extractor.claim_words import Words, phrases
 from extractor.claims import _CLAUSE_BREAK, _clause_before
 from extractor.numbers import multiplier, scaled
-from extractor.quantities import _SLOGAN_MAX, _SPEECH, _grouped, _idiom_parts, _idiom_spans, _quoted, rules
+from extractor.alternations import grouped, parts, spans_in_parts
+from extractor.quantities import _SLOGAN_MAX, _SPEECH, _quoted, rules
 from extractor.userlexicon import merge
 
 SENTENCES = [
@@ -61,7 +62,7 @@ def test_the_slogan_scan_tells_speech_apart() -> None:
 @pytest.mark.parametrize("text", SENTENCES)
 def test_idioms_in_parts_are_those_of_the_one_alternation(text: str) -> None:
     r = rules()
-    assert _idiom_spans(text, r) == [m.span() for m in r.idioms.finditer(text)]
+    assert spans_in_parts(text, r.idiom_parts, r.idioms) == [m.span() for m in r.idioms.finditer(text)]
 
 
 def test_overlapping_idioms_are_left_to_the_one_alternation() -> None:
@@ -72,13 +73,14 @@ def test_overlapping_idioms_are_left_to_the_one_alternation() -> None:
         r = rules()
         both = sorted(m.span() for part in r.idiom_parts for m in part.finditer("万众一心一意"))
         assert both == [(0, 4), (2, 6)]  # the parts alone find both
-        assert _idiom_spans("万众一心一意", r) == [m.span() for m in r.idioms.finditer("万众一心一意")] == [(0, 4)]
+        whole = [m.span() for m in r.idioms.finditer("万众一心一意")]
+        assert spans_in_parts("万众一心一意", r.idiom_parts, r.idioms) == whole == [(0, 4)]
 
 
 def test_idiom_parts_keep_plain_words_together() -> None:
-    parts = _idiom_parts(["四处", "[一二]位一体", "千家万户", "二次(?=产业)"])
-    assert isinstance(parts[0], re.Pattern) and parts[0].pattern == "四处|千家万户"
-    assert [p.pattern for p in parts[1:]] == ["[一二]位一体", "二次(?=产业)"]
+    words, *others = parts(["四处", "[一二]位一体", "千家万户", "二次(?=产业)"])
+    assert isinstance(words, re.Pattern) and words.pattern == "四处|千家万户"
+    assert [p.pattern for p in others] == ["[一二]位一体", "二次(?=产业)"]
 
 
 def test_a_user_idiom_pattern_is_scanned_too() -> None:
@@ -86,23 +88,24 @@ def test_a_user_idiom_pattern_is_scanned_too() -> None:
     with lexicon.using(tables):
         r = rules()
         text = "开展百户千企行动,推进三下乡活动,四下乡。"
-        assert _idiom_spans(text, r) == [m.span() for m in r.idioms.finditer(text)] == [(2, 6), (11, 14), (17, 20)]
+        whole = [m.span() for m in r.idioms.finditer(text)]
+        assert spans_in_parts(text, r.idiom_parts, r.idioms) == whole == [(2, 6), (11, 14), (17, 20)]
 
 
 def test_grouped_units_match_as_the_plain_alternation() -> None:
     units = list(rules().unit_class)
     plain = re.compile(f"(?:{lexicon.alternation(units)})")
-    grouped = re.compile(f"(?:{_grouped(units)})")
+    by_first = re.compile(f"(?:{grouped(units)})")
     rng = random.Random(7)
     text = "".join(rng.choice(units) + rng.choice(["", "度", "米", "人"]) for _ in range(3000))
     for pos in range(len(text)):
-        a, b = plain.match(text, pos), grouped.match(text, pos)
+        a, b = plain.match(text, pos), by_first.match(text, pos)
         assert (a and a.span()) == (b and b.span()), text[pos : pos + 6]
 
 
 def test_grouped_keeps_the_order_of_words_of_one_first_character() -> None:
     # longest first within a group: 个百分点 before 个; a word of its own stands alone
-    assert _grouped(["个", "个百分点", "元", "个人"]) == "个(?:百分点|人|)|元"
+    assert grouped(["个", "个百分点", "元", "个人"]) == "个(?:百分点|人|)|元"
 
 
 def _plain_scaled(digits: str, mult: str) -> float:
