@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 import regex
 
 Pattern = re.Pattern[str] | regex.Pattern[str]
+_DEFAULT_FLAGS = regex.compile("").flags
 
 
 def first_chars(words: Iterable[str]) -> str:
@@ -31,9 +32,17 @@ def grouped(words: Iterable[str]) -> str:
 
 def parts(patterns: Sequence[str]) -> tuple[Pattern, ...]:
     """The branches of the alternation of `patterns` in parts: the plain words as one stdlib alternation,
-    each other pattern by itself (led by a literal or a class, it is found fast by the regex engine)."""
-    words = [p for p in patterns if regex.escape(p) == p]
-    others = [regex.compile(p) for p in patterns if regex.escape(p) != p]
+    each other pattern by itself (led by a literal or a class, it is found fast by the regex engine).
+    None when a pattern sets a flag (which the whole applies to every branch) or compiles only within
+    the whole (a group it refers to is another's): then spans_in_parts scans the whole."""
+    try:
+        alone = [regex.compile(p) for p in patterns]
+    except regex.error:
+        return ()
+    if any(p.flags != _DEFAULT_FLAGS for p in alone):
+        return ()
+    words = [p.pattern for p in alone if regex.escape(p.pattern) == p.pattern]
+    others = [p for p in alone if regex.escape(p.pattern) != p.pattern]
     return (re.compile("|".join(words)),) * bool(words) + tuple(others)
 
 
@@ -41,7 +50,9 @@ def spans_in_parts(text: str, in_parts: Sequence[Pattern], whole: Pattern) -> li
     """The spans `whole` (the alternation of what `in_parts` split) finds in text, in order, found by the
     parts. They find the same as long as no two of their matches overlap or are empty: the whole matches
     where the first branch matching at a free position does, and that branch's part reaches the position
-    free too. Where two overlap, the whole decides."""
+    free too. Where two overlap (or there are no parts), the whole decides."""
+    if not in_parts:
+        return [m.span() for m in whole.finditer(text)]
     spans = sorted(m.span() for part in in_parts for m in part.finditer(text))
     if any(s == e for s, e in spans) or any(b[0] < a[1] for a, b in zip(spans, spans[1:])):
         return [m.span() for m in whole.finditer(text)]

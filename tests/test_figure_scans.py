@@ -92,6 +92,15 @@ def test_a_user_idiom_pattern_is_scanned_too() -> None:
         assert spans_in_parts(text, r.idiom_parts, r.idioms) == whole == [(2, 6), (11, 14), (17, 20)]
 
 
+@pytest.mark.parametrize("idioms", [["(?i)ab", "XY"], ["(a)b", "(c)\\2"]])
+def test_idioms_that_read_only_as_one_alternation_are_scanned_whole(idioms: list[str]) -> None:
+    """A flag set in one branch holds for all; a group reference may name another branch's group."""
+    whole = regex.compile("|".join(f"(?:{p})" for p in idioms))
+    assert parts(idioms) == ()
+    text = "xy AB ab cc XY"
+    assert spans_in_parts(text, parts(idioms), whole) == [m.span() for m in whole.finditer(text)]
+
+
 def test_grouped_units_match_as_the_plain_alternation() -> None:
     units = list(rules().unit_class)
     plain = re.compile(f"(?:{lexicon.alternation(units)})")
