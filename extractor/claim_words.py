@@ -31,6 +31,9 @@ class Words:
         for c, more in (then._tries.items() if then else ()):
             tries.setdefault(c, []).extend(more)
         self._tries = {c: tuple(t) for c, t in tries.items()}
+        # The characters a word starts with: tested by a caller reading character by character, a set
+        # lookup instead of a call of end() where no word can start (most characters).
+        self.firsts = frozenset(self._tries)
 
     def end(self, text: str, pos: int) -> int:
         """Where the longest word starting at pos ends; -1 when none starts there."""
@@ -184,10 +187,12 @@ def verbs(text: str) -> list[Verb]:
     ph = phrases()
     found = []
     pos = 0
+    nouns, verb_words = ph.noun, ph.verb_word
     while pos < len(text):
-        if (end := ph.noun.end(text, pos)) >= 0:
+        ch = text[pos]
+        if ch in nouns.firsts and (end := nouns.end(text, pos)) >= 0:
             pos = end
-        elif (end := ph.verb_word.end(text, pos)) >= 0:
+        elif ch in verb_words.firsts and (end := verb_words.end(text, pos)) >= 0:
             found.append(Verb(pos, end, text[pos:end]))
             pos = end
         else:

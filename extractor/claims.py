@@ -14,11 +14,12 @@ import bisect
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import regex
 
 from . import lexicon
-from .claim_words import Chars, phrases, verbs
+from .claim_words import Chars, Phrases, phrases, verbs
 from .numbers import CHINESE_NUMERAL_CHARS
 from .quantities import find_quantities
 from .records import Metric, Quantity
@@ -27,6 +28,7 @@ from .segment import sentences
 
 _MAX_SUBJECT = 16  # characters; a longer phrase is cut to its last words
 _CLAUSE_BREAK = ",;:!?，。；：！？、\n\t "  # a space or tab between words parts cells of a table
+_BREAK_OR_BRACKET = regex.compile(f"[{regex.escape(_CLAUSE_BREAK)}()]", regex.REVERSE)
 _LABEL_MARKS = ":："
 _COMPARED = "比较与同"  # 比上年: what follows is the base of a comparison
 _NP_CHARS = Chars(r"[\p{Han}A-Za-z()“”‘’·]")
@@ -42,11 +44,13 @@ def _following_phrase(text: str, pos: int, end: int, classifier: bool) -> tuple[
     (4个指导联络组); after other units (8万元用于) a verb ends the phrase before it starts.
     """
     ph = phrases()
+    nouns = ph.noun  # asked after a test of its first characters: most characters start no noun
     if classifier and (modifier := ph.figure_modifier.match(text, pos)):
         pos = modifier.end()  # 1.2万名80周岁以上老人
     if text.startswith("的", pos) and ph.stop_after.end(text, pos + 1) < 0:
         pos += 1
-    elif ph.noun.end(text, pos) < 0 and (ph.function_word if classifier else ph.stop_after).end(text, pos) >= 0:
+    elif (text[pos : pos + 1] not in nouns.firsts or nouns.end(text, pos) < 0) and (
+            ph.function_word if classifier else ph.stop_after).end(text, pos) >= 0:
         # 1个已建成的党建示范点: skip a short relative clause ending in 的.
         # Not past another figure (由5万元到100万元的飞越).
         of = text.find("的", pos, min(end, pos + _OF_WINDOW))
@@ -55,14 +59,15 @@ def _following_phrase(text: str, pos: int, end: int, classifier: bool) -> tuple[
         pos = of + 1
     if pos >= end or not _PHRASE_START[text[pos]]:
         return "", pos
-    stop = -1 if ph.noun.end(text, pos) >= 0 else (ph.function_word if classifier else ph.stop_after).end(text, pos)
+    noun_here = text[pos] in nouns.firsts and nouns.end(text, pos) >= 0
+    stop = -1 if noun_here else (ph.function_word if classifier else ph.stop_after).end(text, pos)
     if stop >= 0 and _FIGURE_START[text[stop : stop + 1]]:
         return "", pos  # 超过5万元的达到297个: a verb of the next figure, not a noun
     out = opened = pos
     depth = 0
     while out < end and out - pos < _MAX_SUBJECT:
         ch = text[out]
-        noun = ph.noun.end(text, out)
+        noun = nouns.end(text, out) if ch in nouns.firsts else -1
         if noun >= 0:  # 基层党组织: a noun with a verb inside is one word
             out = noun
             continue
@@ -77,7 +82,7 @@ def _following_phrase(text: str, pos: int, end: int, classifier: bool) -> tuple[
             depth -= 1
             if depth < 0:
                 break
-        elif depth == 0 and (not _NP_CHARS[ch] or (out > pos and _ends_phrase(text, out))):
+        elif depth == 0 and (not _NP_CHARS[ch] or (out > pos and _ends_phrase(text, out, ph))):
             break
         elif depth > 0 and ch in "\n。;":
             break
@@ -94,10 +99,10 @@ def _following_phrase(text: str, pos: int, end: int, classifier: bool) -> tuple[
     return phrase, out
 
 
-def _ends_phrase(text: str, pos: int) -> bool:
-    """Does a stop word or verb at pos end the noun phrase before it?"""
-    ph = phrases()
-    stop = ph.stop_after.end(text, pos)
+def _ends_phrase(text: str, pos: int, ph: Phrases) -> bool:
+    """Does a stop word or verb at pos end the noun phrase before it? (ph: phrases(), passed in by the
+    caller, which asks at every character of a phrase)"""
+    stop = ph.stop_after.end(text, pos) if text[pos] in ph.stop_after.firsts else -1
     if stop < 0:
         # 乡村干部掌握了: an aspect particle two characters on marks a verb here.
         return text.startswith(("了", "着"), pos + 2) and _NP_CHARS[text[pos + 1 : pos + 2]]
@@ -117,16 +122,17 @@ def _balanced(phrase: str) -> str:
 def _clause_before(text: str, floor: int, pos: int) -> str:
     """The text between the last clause break (or `floor`) and pos; an unclosed ( is a break."""
     start, depth = pos, 0
-    while start > floor and text[start - 1] not in _CLAUSE_BREAK:
-        ch = text[start - 1]
+    # From break or bracket to break or bracket, read backwards: most clauses hold no bracket.
+    while (m := _BREAK_OR_BRACKET.search(text, floor, start)) is not None:
+        ch = m.group()
         if ch == ")":
             depth += 1
-        elif ch == "(":
-            if depth == 0:
-                break
+        elif ch != "(" or depth == 0:
+            return text[m.end() : pos]
+        else:
             depth -= 1
-        start -= 1
-    return text[start:pos]
+        start = m.start()
+    return text[floor:pos]
 
 
 def _label(text: str, floor: int, pos: int) -> str:
@@ -223,8 +229,7 @@ def _peel(chunk: str) -> _Peeled:
     return _Peeled(chunk + per if per and chunk else chunk, link, change, reached, headless)
 
 
-@dataclass(frozen=True, slots=True)
-class _Claim:
+class _Claim(NamedTuple):  # a tuple: built once per figure, faster than a frozen dataclass
     subject: str | None
     predicate: str | None
     period: str | None
@@ -353,22 +358,10 @@ def extract_metrics(text: str) -> list[Metric]:
             earlier.append((q.unit, name))
             previous_end = q.end
             floor = c.end
-            metrics.append(
-                Metric(
-                    value=q.value,
-                    unit=q.unit,
-                    unit_class=q.unit_class,
-                    qualifier=q.qualifier,
-                    subject=subject,
-                    predicate=c.predicate,
-                    period=c.period,
-                    span_text=q.text,
-                    char_start=q.start,
-                    char_end=q.end,
-                    sentence=sentence,
-                    sentence_start=s_start,
-                )
-            )
+            # value, unit, class, qualifier, subject, predicate, period, span, offsets, sentence (positional:
+            # a frozen dataclass takes keywords more slowly)
+            metrics.append(Metric(q.value, q.unit, q.unit_class, q.qualifier, subject, c.predicate, c.period, q.text,
+                                  q.start, q.end, sentence, s_start))
         if len(metrics) - first > 2 and "分别" in sentence:
             metrics[first:] = respectively(text, metrics[first:], [n for _, n in earlier], changes)
     return metrics

@@ -14,13 +14,15 @@ from typing import Any, NamedTuple
 import regex
 
 from . import lexicon
+from .alternations import Pattern, first_chars, grouped, parts, spans_in_parts
 from .numbers import CHINESE_NUMERAL_CHARS, Numeral, parse_arabic, parse_chinese, parse_percent_words, scaled
 from .records import Quantity
 from .segment import Covered
 
 QUALIFIERS = ("approx", "over", "at_least", "under", "at_most")
 _SLOGAN_MAX = 27  # characters, marks included
-_SPEECH = frozenset(",。;!?")
+_SPEECH = ",。;!?"  # a quoted span holding one of these is speech, not a name
+_TITLE_MARKS = "《〈"
 _CLAUSE_BREAKS = ",;:!?，。；：！？、\n"
 _LAST_BREAK = regex.compile(f"[{regex.escape(_CLAUSE_BREAKS)}]", regex.REVERSE)
 _RANGE_MARKS = "-—–~～至"  # not 到: 由5万元到100万元 is a change, not a range
@@ -36,7 +38,7 @@ _SPACE = f"[{_SPACES}]"
 class _Groups(NamedTuple):
     """The figure pattern's groups in their order, read once per match: regex looks a group up by name
     slowly (m["unit"] costs five times m.groups()[12]), and a match's groups are read a dozen times.
-    One of these holds the groups' texts (None when absent), another their (start, end) spans."""
+    It holds the groups' texts (None when absent); of their spans only the unit's is read (_UNIT)."""
     low: Any
     cnlow: Any
     dash: Any
@@ -54,6 +56,7 @@ class _Groups(NamedTuple):
 
 
 _groups = tuple.__new__  # _Groups from a match's tuple, without namedtuple's checks in Python
+_UNIT = _Groups._fields.index("unit") + 1  # the unit's group number (m.regs builds every group's span)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,9 +72,11 @@ class _Rules:
     reach_first: frozenset[str]  # the first characters of its words: looked for before a search
     not_qualifier: tuple[str, ...]
     prefix_blocks: tuple[str, ...]
-    unit_blocks: dict[str, tuple[str, ...]]  # unit → longer words that begin with its first character
-    quoted: re.Pattern[str]  # any span between a pair of quotation marks, within one line (stdlib: faster)
+    unit_blocks: dict[str, tuple[str, ...]]  # unit → longer words that begin with its first character (if any)
+    slogans: re.Pattern[str]  # quoted spans, their kind told by the last group matched (_slogan_pattern)
+    title_groups: int  # groups 1 to this one close a title
     idioms: regex.Pattern[str]
+    idiom_parts: tuple[Pattern, ...]  # its branches in parts (alternations.spans_in_parts)
     needs_before: dict[str, tuple[str, ...]]  # unit → words one of which its clause must hold
     code_before: regex.Pattern[str]  # 电话:, 邮编: right before digits
     code_last: frozenset[str]  # what code_before's match can end in, but spaces: searched only after one
@@ -115,6 +120,7 @@ def rules() -> _Rules:
         return lexicon.alternation([w for (p, w) in qualifier_of if p == position])
 
     cn = regex.escape(CHINESE_NUMERAL_CHARS)
+    slogans, title_groups = _slogan_pattern(excl["quote_pairs"])
     before = frozenset(w for (p, w) in qualifier_of if p == "before")
     if bad := sorted(w for w in before if _NUMERAL_START.search(w)):
         # A word before the figure is found by looking back from the numeral (find_quantities), which
@@ -138,7 +144,7 @@ def rules() -> _Rules:
         )
         (?P<ins>{words("inside")})?                       # 140余场次, 五百余万元
         (?P<mult>(?<=[余多来])[万亿])?                      # the 万 of 五百余万元
-        (?(pct)|(?(tenths)|{_SPACE}?(?P<unit>{lexicon.alternation(unit_class)})
+        (?(pct)|(?(tenths)|{_SPACE}?(?={first_chars(unit_class)})(?P<unit>{grouped(unit_class)})
             (?P<per>/(?:{lexicon.alternation(context["per"])}))?))  # 3000元/亩: the rate's denominator
         (?P<post>{words("after")})?                       # 以上, 左右
         """,
@@ -158,9 +164,10 @@ def rules() -> _Rules:
         not_qualifier=tuple(quals["not_qualifier"]["words"]),
         prefix_blocks=tuple(excl["numeral_prefix_blocks"]),
         unit_blocks=_blocks_of(unit_class, excl["unit_word_blocks"]),
-        quoted=re.compile("|".join(
-            rf"{regex.escape(o)}[^{regex.escape(o + c)}\n]{{1,120}}{regex.escape(c)}" for o, c in excl["quote_pairs"])),
+        slogans=slogans,
+        title_groups=title_groups,
         idioms=regex.compile("|".join(f"(?:{p})" for p in excl["numeral_idioms"])),
+        idiom_parts=parts(excl["numeral_idioms"]),
         needs_before=needs_before,
         code_before=regex.compile(rf"(?:{lexicon.alternation(excl['code_words'])})[:\s]*(?:为|是)?[:\s]*$"),
         code_last=frozenset({*(w[-1] for w in excl["code_words"]), ":", "为", "是"}),
@@ -182,23 +189,26 @@ def rules() -> _Rules:
 
 
 def _blocks_of(units: Iterable[str], words: list[str]) -> dict[str, tuple[str, ...]]:
-    """For each unit, the words longer than it that begin with its first character (部门 for 部)."""
-    return {u: tuple(w for w in words if w[0] == u[0] and len(w) > len(u)) for u in units}
+    """For each unit that has some, the words longer than it that begin with its first character (部门 for 部)."""
+    return {u: found for u in units if (found := tuple(w for w in words if w[0] == u[0] and len(w) > len(u)))}
 
 
-def quoted_spans(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, opening mark) of each span in quotation marks or 《》, within one line."""
-    # finditer gives them in order of start (the matches do not overlap): sorted as they come.
-    return [(m.start(), m.end(), text[m.start()]) for m in rules().quoted.finditer(text)]
-
-
-def slogan_spans(text: str) -> list[tuple[int, int, str]]:
-    """Quoted spans short and unpunctuated enough to be names or slogans, not quoted speech
-    (“三会一课” is a slogan; “每亩地的价格只有三百元,……” is somebody talking)."""
-    return [
-        (s, e, o) for s, e, o in quoted_spans(text)
-        if o in "《〈" or (e - s <= _SLOGAN_MAX and _SPEECH.isdisjoint(text[s + 1 : e - 1]))
-    ]
+def _slogan_pattern(pairs: list[str]) -> tuple[re.Pattern[str], int]:
+    """Any span between a pair of quotation marks, within one line, its kind told by its last group:
+    none for quoted speech, one up to the count returned for a title in 《》 or 〈〉, a later one for a
+    name or slogan (short and unpunctuated: “三会一课” is a slogan; “每亩地的价格只有三百元,……” is
+    somebody talking). One scan decides what a filter over the spans did. The stdlib engine, each
+    alternative led by its opening mark: re skips to the next one at C speed."""
+    speech = regex.escape(_SPEECH)
+    titles, quotes = [], []
+    for pair in pairs:
+        o, c = regex.escape(pair[0]), regex.escape(pair[1])
+        held = f"[^{o}{c}\\n"  # what a span holds: neither of its marks, no line break
+        if pair[0] in _TITLE_MARKS:
+            titles.append(f"{o}{held}]{{1,120}}{c}()")
+        else:  # short and without speech marks (a slogan), else no group (speech)
+            quotes.append(f"{o}(?:{held}{speech}]{{1,{_SLOGAN_MAX - 2}}}{c}()|{held}]{{1,120}}{c})")
+    return re.compile("|".join(titles + quotes)), len(titles)
 
 
 def _numeral(g: _Groups) -> Numeral | None:
@@ -227,9 +237,12 @@ def _range_low(g: _Groups) -> float | None:
 
 def _qualifier(g: _Groups, start: int, text: str, num: Numeral, r: _Rules, pre: str | None) -> str | None:
     """The stated qualifier; None when nothing is said (the caller decides: exact, or a range's ends)."""
-    for position, word in (("after", g.post), ("inside", g.ins), ("before", pre)):
-        if word:
-            return r.qualifier_of[(position, word)]
+    if g.post:
+        return r.qualifier_of[("after", g.post)]
+    if g.ins:
+        return r.qualifier_of[("inside", g.ins)]
+    if pre:
+        return r.qualifier_of[("before", pre)]
     if num.range_low or num.round_figure:
         return "approx"
     window = text[max(0, start - _REACH_WINDOW - 4) : start]
@@ -240,9 +253,8 @@ def _qualifier(g: _Groups, start: int, text: str, num: Numeral, r: _Rules, pre: 
 def _before_word(text: str, start: int, floor: int, r: _Rules) -> str | None:
     """The qualifier word ending where a numeral starts (约8万元, 不少于3次), not reaching back over
     `floor` (the figure before); the longest one, as an alternation of them before the numeral finds.
-    Looked up here, not in the pattern: an optional word leading it made the pattern try every character."""
-    if text[start - 1 : start] not in r.before_last:
-        return None
+    Looked up here, not in the pattern: an optional word leading it made the pattern try every character.
+    Asked only after a character one ends in (r.before_last): most numerals follow none."""
     for n in r.before_lengths:
         if start - n >= floor and (word := text[start - n : start]) in r.before:
             return word
@@ -265,25 +277,33 @@ def _clause_start(text: str, pos: int) -> int:
     return last.end() if last else 0
 
 
-@dataclass(frozen=True, slots=True)
-class _Quoted:
-    titles: Covered  # in 《》 or 〈〉
-    any: Covered  # in any slogan-like quotation
+class _Quoted(NamedTuple):
+    titles: Covered | None  # in 《》 or 〈〉; None when the text has none (most have none)
+    any: Covered | None  # in any slogan-like quotation
 
 
-def _excluded(g: _Groups, at: _Groups, end: int, text: str, spans: _Quoted, r: _Rules) -> bool:
-    """Whether the figure (groups g at spans `at`, ending at `end`) is no count: an ordinal, a code …"""
-    num_start = (at.low[0] if g.low else at.pct[0] - 3 if g.pct else at.tenths[0] if g.tenths
-                 else at.neg[0] if g.neg else at.ar[0] if g.ar else at.cn[0])
+def _quoted(text: str, r: _Rules) -> _Quoted:
+    titles, slogans = [], []
+    for m in r.slogans.finditer(text):  # in order of start: the spans do not overlap
+        if m.lastindex:  # quoted speech matched no group
+            slogans.append(m.span())
+            if m.lastindex <= r.title_groups:
+                titles.append(m.span())
+    return _Quoted(Covered(titles) if titles else None, Covered(slogans) if slogans else None)
+
+
+def _excluded(g: _Groups, num_start: int, end: int, unit_at: tuple[int, int], text: str, spans: _Quoted,
+              r: _Rules) -> bool:
+    """Whether the figure (groups g, from its numeral at num_start to end, its unit at unit_at) is no
+    count: an ordinal, a code …"""
     before = text[max(0, num_start - 4) : num_start]
     unit = g.unit or ""
-    if before.endswith(("第", "+", "No.", "NO.")) or text[end : end + 1] == "+":
-        return True  # ordinals and formula names (5+2+7)
-    if before.endswith("每"):
-        return True  # 每百人拥有医生3.2名, 每10户: the number is the denominator of a rate
-    if unit and text.startswith(r.unit_blocks[unit], at.unit[0]):
+    if before.endswith(("第", "+", "No.", "NO.", "每")) or text.startswith("+", end):
+        # Ordinals, formula names (5+2+7), and 每百人拥有医生3.2名, 每10户: the denominator of a rate.
+        return True
+    if (blocks := r.unit_blocks.get(unit)) and text.startswith(blocks, unit_at[0]):
         return True  # 14部门, 一个人: the unit character begins another word
-    if spans.titles.inside(num_start):
+    if spans.titles and spans.titles.inside(num_start):
         return True  # document titles
     if unit in r.needs_before:  # 用时3天 is a duration; 优良天数达318天 counts days
         clause = text[_clause_start(text, num_start) : num_start]
@@ -296,11 +316,11 @@ def _excluded(g: _Groups, at: _Groups, end: int, text: str, spans: _Quoted, r: _
         return bool(low and _is_code(low, r) or g.ar and _is_code(g.ar, r)) or _after_code_word(text, num_start, r)
     if (g.cn or g.tenths) == "一" and not g.mult and not g.cnlow:
         return True  # a bare 一 is "a / once", not a count (GUIDE.md: optional at most)
-    if unit in r.arabic_only or before.endswith(r.prefix_blocks) or spans.any.inside(num_start):
+    if unit in r.arabic_only or before.endswith(r.prefix_blocks) or (spans.any and spans.any.inside(num_start)):
         return True
     if g.cn and all(c in "百千万" for c in g.cn) and text[max(0, num_start - 4) : num_start].endswith(r.honour_verbs):
         return True  # 入选百名标兵: a round figure after an honour verb is the honour's name
-    return bool(unit) and text[at.unit[1] : at.unit[1] + len(unit)] == unit  # 一个个: rhetoric
+    return bool(unit) and text.startswith(unit, unit_at[1])  # 一个个: rhetoric
 
 
 def _implied_quantities(text: str, r: _Rules) -> list[Quantity]:
@@ -331,17 +351,18 @@ def find_quantities(text: str) -> list[Quantity]:
     A range (2—3个, 三至五名) gives one quantity for each end, with the whole range as its span.
     """
     r = rules()
-    slogans = slogan_spans(text)
-    spans = _Quoted(Covered((s, e) for s, e, o in slogans if o in "《〈"), Covered((s, e) for s, e, _ in slogans))
-    idioms = Covered(i.span() for i in r.idioms.finditer(text))
+    spans = _quoted(text, r)
+    idiom_spans = spans_in_parts(text, r.idiom_parts, r.idioms)
+    idioms = Covered(idiom_spans) if idiom_spans else None  # most texts hold none: no lookups then
     found: list[Quantity] = []
     previous_end = 0
     for m in r.pattern.finditer(text):
-        g, at, (start, end) = _groups(_Groups, m.groups()), _groups(_Groups, m.regs[1:]), m.span()
+        # The pattern starts at the numeral (of the low end, of 百分之 …): the match's start is the numeral's.
+        g, (start, end), unit_at = _groups(_Groups, m.groups()), m.span(), m.span(_UNIT)
         floor, previous_end = previous_end, end
-        if _excluded(g, at, end, text, spans, r) or idioms.covers(at.unit[0]):
+        if _excluded(g, start, end, unit_at, text, spans, r) or (idioms and idioms.covers(unit_at[0])):
             continue
-        pre = _before_word(text, start, floor, r)
+        pre = _before_word(text, start, floor, r) if text[start - 1 : start] in r.before_last else None
         num = _numeral(g)
         if num is None:
             continue
@@ -355,9 +376,8 @@ def find_quantities(text: str) -> list[Quantity]:
         ends = [(num.value, qualifier or "exact")]
         if g.low and (low := _range_low(g)) is not None:
             ends = [(low, qualifier or "at_least"), (num.value, qualifier or "at_most")]
-        for value, q in ends:
-            found.append(Quantity(value=value, unit=unit, unit_class=r.unit_class.get(unit, "percent"), qualifier=q,
-                                  start=start, end=end, text=text[start:end]))
+        for value, q in ends:  # positional: a frozen dataclass takes keywords more slowly
+            found.append(Quantity(value, unit, r.unit_class.get(unit, "percent"), q, start, end, text[start:end]))
     # A cheap test before the implied-unit scan; found is in order of start until it adds to it.
     if ("数" in text or "口" in text or "量" in text or "次" in text) and (implied := _implied_quantities(text, r)):
         found.extend(implied)
