@@ -22,7 +22,7 @@ from . import lexicon
 from .claim_words import Chars, Phrases, phrases, verbs
 from .numbers import CHINESE_NUMERAL_CHARS
 from .quantities import find_quantities
-from .records import Metric, Quantity
+from .records import Metric, Quantity, new_metric
 from .respectively import respectively
 from .segment import sentences
 
@@ -358,10 +358,9 @@ def extract_metrics(text: str) -> list[Metric]:
             earlier.append((q.unit, name))
             previous_end = q.end
             floor = c.end
-            # value, unit, class, qualifier, subject, predicate, period, span, offsets, sentence (positional:
-            # a frozen dataclass takes keywords more slowly)
-            metrics.append(Metric(q.value, q.unit, q.unit_class, q.qualifier, subject, c.predicate, c.period, q.text,
-                                  q.start, q.end, sentence, s_start))
+            # value, unit, class, qualifier, subject, predicate, period, span, offsets, sentence
+            metrics.append(new_metric(q.value, q.unit, q.unit_class, q.qualifier, subject, c.predicate, c.period, q.text,
+                                      q.start, q.end, sentence, s_start))
         if len(metrics) - first > 2 and "分别" in sentence:
             metrics[first:] = respectively(text, metrics[first:], [n for _, n in earlier], changes)
     return metrics

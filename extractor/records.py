@@ -1,7 +1,7 @@
 """The small typed records that flow through the pipeline: text in, these out."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field, make_dataclass
+from dataclasses import dataclass, field, fields, make_dataclass
 from operator import attrgetter
 from typing import TYPE_CHECKING
 
@@ -55,11 +55,14 @@ _METRIC_INDEX = {name: i for i, name in enumerate(_METRIC_FIELDS)}
 # Metric's twin without the frozen guard, with the same slots in the same order: built as a plain
 # slotted object (one store per field), then made a Metric. That is the Metric the frozen __init__
 # gives, at a third of its cost (it calls object.__setattr__ for each of the 20 fields).
-_OpenMetric = make_dataclass("_OpenMetric", _METRIC_FIELDS, slots=True, repr=False, eq=False, match_args=False)
+_OpenMetric = make_dataclass(
+    "_OpenMetric", [(f.name, f.type, field(default=f.default)) for f in fields(Metric)],
+    slots=True, repr=False, eq=False, match_args=False)
 
 
-def _new_metric(*values: object) -> Metric:
-    """Metric(*values), every field given in order."""
+def new_metric(*values: object) -> Metric:
+    """Metric(*values): the fields in order, those with defaults may be left out (claims.py gives
+    the first twelve, for every figure)."""
     metric = _OpenMetric(*values)
     metric.__class__ = Metric  # the layouts are the same (checked by CPython, or TypeError)
     return metric
@@ -70,7 +73,7 @@ def replace_metric(metric: Metric, **changes: object) -> Metric:
     values = list(_METRIC_VALUES(metric))
     for name, value in changes.items():
         values[_METRIC_INDEX[name]] = value
-    return _new_metric(*values)
+    return new_metric(*values)
 
 
 _CLAIM_VALUES = attrgetter(*_METRIC_FIELDS[: _METRIC_INDEX["locality"]])  # the fields claims.py fills
@@ -82,7 +85,7 @@ def complete_metric(metric: Metric, locality: str | None, initiative: str | None
     costs 2 µs to build through its __init__, and an article has dozens of metrics)."""
     built = _OpenMetric(*_CLAIM_VALUES(metric), locality, initiative, base_value, base_unit,
                         is_rate, is_target, is_threshold, echo_of)
-    built.__class__ = Metric  # as in _new_metric, here without a call more (annotate makes every metric here)
+    built.__class__ = Metric  # as in new_metric, here without a call more (annotate makes every metric here)
     return built
 
 

@@ -6,7 +6,7 @@ import pickle
 
 import pytest
 
-from extractor.records import Metric, complete_metric, replace_metric
+from extractor.records import Metric, complete_metric, new_metric, replace_metric
 
 CLAIM = Metric(value=12.0, unit="个", unit_class="count", qualifier="exact", subject="党群服务中心", predicate="新建",
                period="今年", span_text="12个", char_start=17, char_end=20, sentence="今年新建党群服务中心12个。",
@@ -27,3 +27,13 @@ def test_built_metrics_are_frozen_metrics(built: Metric) -> None:
     assert dataclasses.replace(built, value=1.0).value == 1.0
     with pytest.raises(dataclasses.FrozenInstanceError):
         built.value = 1.0  # type: ignore[misc]
+
+
+def test_new_metric_of_the_claim_fields_is_the_metric_with_its_defaults() -> None:
+    # claims.py gives the first twelve fields, in order: the rest must be Metric's own defaults.
+    given = dataclasses.astuple(CLAIM)[:12]
+    built = new_metric(*given)
+    assert type(built) is Metric and built == CLAIM and repr(built) == repr(CLAIM)
+    assert (built.locality, built.base_value, built.is_rate, built.echo_of) == (None, None, False, None)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        built.subject = "x"  # type: ignore[misc]
