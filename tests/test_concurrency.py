@@ -27,6 +27,7 @@ from extractor.db.engine import make_engine
 from extractor.db.migrate import upgrade
 from extractor.db.reposts import canonical_key
 from extractor.db.store import Store
+from extractor.ingest import BATCH_SIZE
 from extractor.pipeline import extract
 from extractor.records import Item
 from extractor.rows import article_rows
@@ -40,7 +41,7 @@ _spec.loader.exec_module(race)
 
 runner = CliRunner()
 SEED = SEEDS / "000_e78e95ea709d0ece.txt"
-REPOSTS = 300  # generated reposts of the five seeds: more than one batch of 200
+REPOSTS = BATCH_SIZE + 100  # generated reposts of the five seeds: more than one batch
 
 
 # -- two ingests at once on a database without a schema ------------------------------------------

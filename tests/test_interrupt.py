@@ -26,7 +26,7 @@ from extractor.pool import WorkerError, Workers
 from .conftest import SEEDS
 
 EXE = str(Path(sys.executable).parent / "extractor")
-VARIANTS = 160  # per seed: 5 × 160 = 800 distinct articles, four batches
+VARIANTS = 4 * BATCH_SIZE // 5  # per seed: 5 × VARIANTS distinct articles, four batches
 # A figure in digits before a counting word: shifting it changes the body, not dates or numbers of URLs.
 FIGURE = re.compile(r"(?<![\d.:/+-])(\d+)(?=[个個名人户戶项項场場次余多万元%])")
 QUIET = ("Traceback", "leaked semaphore", "resource_tracker", "BrokenPipe")

@@ -41,7 +41,7 @@ from .conftest import SEEDS
 
 
 EXE = str(Path(sys.executable).parent / "extractor")
-VARIANTS = 60  # per seed: 5 × 60 = 300 distinct articles
+VARIANTS = BATCH_SIZE // 5 + 12  # per seed: 5 × VARIANTS distinct articles, more than one batch
 COPIES = 10  # the same text again under another name: must become `duplicate`, not a new article
 BATCH = BATCH_SIZE  # files per transaction (one article a file here): the corpus spans more than one
 # A figure written in digits and followed by a counting word: shifting it changes the body
