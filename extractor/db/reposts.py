@@ -85,18 +85,16 @@ def link(conn: Connection, stored: list[tuple[int, ArticleRows]]) -> None:
     if not signed:
         return
     new = {i: Member(i, i, lsh.as_int(r.minhash)) for i, r in signed}  # type: ignore[arg-type]
-    bands = {i: list(enumerate(r.bands)) for i, r in signed}
-    # The articles that share a band key with each new one: those stored before this batch (asked
-    # before the batch's own keys are in, which would bring back every new article once per
-    # band) and the new ones.
-    sharing = _sharing(conn, bands)
-    for i, keys in bands.items():
-        for key in keys:
-            sharing.setdefault(key, []).append(i)
     insert_rows(conn, ArticleBand.__table__, ("article_id", "band", "hash"),
-                [(i, b, h) for i, keys in bands.items() for b, h in keys])
+                [(i, b, h) for i, r in signed for b, h in enumerate(r.bands)])
+    # The articles that share a band key with each new one (itself and the batch's others included),
+    # paired by the database: a batch's tens of thousands of band matches never become Python objects.
+    near: dict[int, set[int]] = {i: set() for i in new}
+    batch = sorted(new)
+    for k in range(0, len(batch), _IDS_PER_QUERY):
+        for article_id, other in _rows(conn, pairs_query(batch[k : k + _IDS_PER_QUERY])):
+            near[article_id].add(other)
     # A stored article shares bands with many new ones in a large database: each is read once.
-    near = {i: {c for key in keys for c in sharing[key]} for i, keys in bands.items()}
     members = new | _members(conn, sorted({c for ids in near.values() for c in ids} - new.keys()))
     groups = merge(list(new.values()), {i: [members[c] for c in sorted(ids) if c in members] for i, ids in near.items()})
     if groups:
@@ -105,28 +103,15 @@ def link(conn: Connection, stored: list[tuple[int, ArticleRows]]) -> None:
         _repoint(conn, groups, keys)  # type: ignore[arg-type]
 
 
-def _sharing(conn: Connection, bands: dict[int, list[tuple[int, int]]]) -> dict[tuple[int, int], list[int]]:
-    """The ids of the stored articles with each of these (band, hash) keys."""
-    sharing: dict[tuple[int, int], list[int]] = {}
-    for band, key, article_id in _rows(conn, band_query(bands)):
-        sharing.setdefault((band, key), []).append(article_id)
-    return sharing
-
-
-def band_query(bands: dict[int, list[tuple[int, int]]]) -> str:
-    """SQL for the (band, hash, article_id) rows of article_bands with any of these keys."""
-    by_band: dict[int, set[int]] = {}
-    for keys in bands.values():
-        for b, h in keys:
-            by_band.setdefault(b, set()).add(h)
-    # One equality and IN list per band: SQLite answers this from the (band, hash, article_id)
-    # index alone (migration 0005), where a row-value IN over (band, hash) pairs made it scan the
-    # whole table. The keys are integers we computed, written into the SQL: a batch's thousands of
-    # them as parameters could pass SQLite's limit on parameters, and cost SQLAlchemy more work
-    # than the query.
-    where = " OR ".join(f"(band = {int(b)} AND hash IN ({', '.join(str(int(h)) for h in sorted(hs))}))"
-                        for b, hs in by_band.items())
-    return f"SELECT band, hash, article_id FROM article_bands WHERE {where}"
+def pairs_query(ids: list[int]) -> str:
+    """SQL for the distinct (article, other) pairs of these articles' ids and every article, itself
+    included, that shares a band key with it."""
+    # The ids are integers we hold, written into the SQL (see _IDS_PER_QUERY). SQLite finds an
+    # article's keys by the primary key and their sharers from the (band, hash, article_id) index
+    # alone (migration 0005): no look-up in the table for each of the many matches.
+    return ("SELECT DISTINCT n.article_id, o.article_id FROM article_bands AS n"
+            " JOIN article_bands AS o ON o.band = n.band AND o.hash = n.hash"
+            f" WHERE n.article_id IN ({', '.join(str(int(i)) for i in ids)})")
 
 
 def _members(conn: Connection, ids: list[int]) -> dict[int, Member]:
