@@ -15,7 +15,6 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 from math import ceil
 from typing import TYPE_CHECKING, Any
 
@@ -51,7 +50,7 @@ def _as_given(items: list[Item], given: str, absolute: str) -> list[Item]:
     def rename(name: str) -> str:
         return given + name[len(absolute):] if name.startswith(absolute) else name  # "path#3" for JSON Lines
 
-    return [replace(item, file=rename(item.file), source_file=given) for item in items]
+    return [item._replace(file=rename(item.file), source_file=given) for item in items]
 
 
 def _failed(given: str, exc: BaseException) -> list[Item]:

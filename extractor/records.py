@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, make_dataclass
 from operator import attrgetter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from .rows import ArticleRows
@@ -190,10 +190,11 @@ class ReadFailure:
     reason: str
 
 
-@dataclass(frozen=True, slots=True)
-class Item:
+class Item(NamedTuple):
     """One input's extraction result, as the rows to store, with the file on disk it came from and
-    that file's stamp (size and modification time, so an unchanged file need not be read again)."""
+    that file's stamp (size and modification time, so an unchanged file need not be read again).
+    A NamedTuple: every article crosses from a worker to the writer in one, and a frozen dataclass
+    pickles and unpickles through Python (its __getstate__/__setstate__ walk its fields)."""
 
     file: str
     result: ArticleRows | ReadFailure
