@@ -141,10 +141,18 @@ def ingest(
     """
     # A file is known by its resolved path, in ingest_log and articles.file alike: seeds/x.txt,
     # ./seeds/x.txt and its absolute path are one input, whatever the working directory.
-    found = [(real, why) for f, real, why in survey(paths) if in_shard(f, shard)]
-    files = [f for f, why in found if why is None]
+    # Each input is held once, as the path it resolves to (a crawl of millions of files is
+    # hundreds of MB of paths held twice or as tuples).
+    files: list[str] = []
+    summary = Summary()
+    for f, real, why in survey(paths):
+        if not in_shard(f, shard):
+            continue
+        if why is None:
+            files.append(real)
+        elif not _is_database(real, engine):
+            summary.skipped.append((real, why))
     store = Store(engine)
-    summary = Summary(skipped=[(f, why) for f, why in found if why is not None and not _is_database(f, engine)])
     known = store.stamps(files)
     todo = []
     for f in files:
