@@ -7,7 +7,6 @@ bylines, footer). Offsets everywhere else refer to the body returned here.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -15,19 +14,28 @@ import numpy as np
 import regex
 
 from . import lexicon
+from .han import han_class
+from .nfkc import nfkc
 from .records import CleanText
 
 # 黨(dǎng)建 → 黨建: a bracketed lowercase syllable with a tone mark right after a character.
 # The tone mark is required so that (APP), (试行) and the like stay.
 _TONE_MARKS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
-_PINYIN = regex.compile(
-    rf"(?<=[\p{{Han}}?])\((?=[a-zü]*[{_TONE_MARKS}])[a-z{_TONE_MARKS}ü]{{1,7}}\)"
-)
+
+
+@cache
+def _pinyin() -> re.Pattern[str]:
+    # re, and the character before the bracket looked at once the bracket is found: a page with
+    # annotations has dozens, and this is twice as fast as regex's (?<=[\p{Han}?])\(… at every position.
+    return re.compile(rf"\((?<=[{han_class()}?]\()(?=[a-zü]*[{_TONE_MARKS}])[a-z{_TONE_MARKS}ü]{{1,7}}\)")
+
+
 _TONE_MARK = re.compile(f"[{_TONE_MARKS}]")  # no annotation without one: most pages are not scanned
-_IDEOGRAPH_RUNS = re.compile(r"([\u4e00-\u9fff]+)")  # the CJK Unified Ideographs block: split on, kept
 _GARBLE_CHARS = re.compile(r"[\ufffd?\u00c0-\u00ff\ue000-\uf8ff]")  # re: twice as fast as regex on a plain class
-_SPACES = regex.compile(r"[ \t\u00a0\u3000]+")
-_OTHER_SPACES = ("\t", "\u00a0", "\u3000")  # what _SPACES folds besides runs of spaces
+# Runs of white space within a line, after NFKC (which folds no-break and ideographic spaces to " "):
+# a tab is rare, so most pages have their runs of plain spaces found by their literal start.
+_TABS = re.compile(r"[ \t]+")
+_SPACE_RUNS = re.compile(r"  +")
 # Mojibake: UTF-8 read as Latin-1/GBK leaves runs like "å…š" or replacement characters.
 # A "?" between characters is a character the page's encoder could not represent.
 _GARBLE = regex.compile(
@@ -119,16 +127,6 @@ def _is_drop(line: str, f: _Furniture) -> bool:
     return bool(f.drop_start.match(line) or f.drop_any.search(line))
 
 
-def _nfkc(text: str) -> str:
-    """unicodedata.normalize("NFKC", text), in parts: CPython's NFKC is slow on CJK text (0.25 µs a
-    character), and a long line of prose with one … in it would be normalised whole."""
-    # A CJK unified ideograph is its own NFKC, and neither composes with nor reorders around its
-    # neighbours: the NFKC of a text is that of its parts between runs of them, put together
-    # (checked on every character and on random strings of marks, jamo and compatibility forms).
-    return "".join(p if unicodedata.is_normalized("NFKC", p) else unicodedata.normalize("NFKC", p)
-                   for p in _IDEOGRAPH_RUNS.split(text))
-
-
 def _marks(line: str, f: _Furniture) -> tuple[int | None, bool]:
     """Where a footer marker starts in a line (None: nowhere), and whether it is the site's legal text."""
     cut = f.footer.search(line)
@@ -140,23 +138,19 @@ _short_marks = lru_cache(maxsize=4096)(_marks)  # a site's furniture recurs on e
 
 def normalise(text: str) -> str:
     """Fold full-width digits, letters and punctuation to one form; unify line ends and spaces."""
-    # Line by line, and only the lines that need it (a line break composes with nothing, so this is
-    # the whole text's NFKC): most lines of most pages are in normal form already.
-    if not unicodedata.is_normalized("NFKC", text):
-        text = "\n".join(ln if unicodedata.is_normalized("NFKC", ln) else _nfkc(ln) for ln in text.split("\n"))
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if any(s in text for s in _OTHER_SPACES):
-        return _SPACES.sub(" ", text)
-    while "  " in text:  # runs of plain spaces only (NFKC folds the others): halved in C, not matched
-        text = text.replace("  ", " ")
-    return text
+    text = nfkc(text)
+    if "\r" in text:  # one scan for the rare page with old line ends, not two replacements
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\t" in text:
+        return _TABS.sub(" ", text)
+    return _SPACE_RUNS.sub(" ", text) if "  " in text else text
 
 
 def strip_pinyin(text: str) -> tuple[str, bool]:
     """Remove pinyin annotations after characters; report whether any were found."""
     if not _TONE_MARK.search(text):
         return text, False
-    out, n = _PINYIN.subn("", text)
+    out, n = _pinyin().subn("", text)
     return out, n > 0
 
 

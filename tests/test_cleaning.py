@@ -31,6 +31,18 @@ def test_pinyin_annotations_are_removed() -> None:
     assert strip_pinyin("《条例(试行)》和(APP)") == ("《条例(试行)》和(APP)", False)
 
 
+@pytest.mark.parametrize(("text", "stripped"), [
+    ("新闻?(wén)中心", "新闻?中心"),  # after a character the encoder lost
+    ("(dǎng)建工作", "(dǎng)建工作"),  # at the start: no character before it
+    ("APP(dǎng)建", "APP(dǎng)建"),  # after a Latin letter
+    ("𠀀(dǎng)建", "𠀀建"),  # after an ideograph outside the basic block
+    ("党(dang)建", "党(dang)建"),  # no tone mark
+    ("党(zhuàngzhuàng)建", "党(zhuàngzhuàng)建"),  # longer than a syllable
+])
+def test_pinyin_only_right_after_a_character(text: str, stripped: str) -> None:
+    assert strip_pinyin(text)[0] == stripped
+
+
 def test_traditional_is_converted_and_simplified_left_alone() -> None:
     text, script, converted = to_simplified("黨建領航風帆勁,路口鎮開展基層黨組織書記培訓。")
     assert (script, converted) == ("traditional", True)
