@@ -15,6 +15,7 @@ import regex
 
 from . import lexicon
 from .han import han_class
+from .literals import prefilter
 from .nfkc import nfkc
 from .records import CleanText
 
@@ -106,6 +107,7 @@ class _Furniture:
     statement: regex.Pattern[str]  # lines of any length
     block: regex.Pattern[str]  # headings of headline and comment blocks
     footer: regex.Pattern[str]
+    marked: re.Pattern[str]  # found in every line a footer or statement pattern matches (literals.py)
 
 
 @lexicon.cached
@@ -119,6 +121,7 @@ def _patterns() -> _Furniture:
     return _Furniture(
         union([p for p in drop if p.startswith("^")]), union([p for p in drop if not p.startswith("^")]),
         union(data["statement"]), union(data["block_start"]), union(data["footer_start"]),
+        prefilter([*data["footer_start"], *data["statement"]]),
     )
 
 
@@ -129,6 +132,8 @@ def _is_drop(line: str, f: _Furniture) -> bool:
 
 def _marks(line: str, f: _Furniture) -> tuple[int | None, bool]:
     """Where a footer marker starts in a line (None: nowhere), and whether it is the site's legal text."""
+    if not f.marked.search(line):  # most lines of prose hold none of the markers' words
+        return None, False
     cut = f.footer.search(line)
     return cut.start() if cut else None, bool(f.statement.search(line))
 
@@ -240,8 +245,7 @@ def _is_paragraph(line: str, f: _Furniture) -> bool:
         _has_han(line, _PROSE_MIN_HAN if "。" in line else _PARAGRAPH_MIN_LEN // 2)
         and line.count("|") < 3
         and not (len(line) <= _FURNITURE_MAX and (_is_drop(line, f) or f.block.match(line)))
-        and not f.footer.match(line)
-        and not f.statement.search(line)
+        and not (f.marked.search(line) and (f.footer.match(line) or f.statement.search(line)))
     )
 
 

@@ -159,3 +159,16 @@ def test_a_true_footer_ends_the_page() -> None:
 def test_a_related_block_above_the_article_stops_at_its_headline() -> None:
     page = ["相关新闻", "我县新增就业岗位1200个", "某某镇:党建引领乡村振兴", "时间:2024-07-16 来源:某某先锋", PARAGRAPH_1]
     assert layout("\n".join(page)) == ("某某镇:党建引领乡村振兴", ["时间:2024-07-16 来源:某某先锋"], [PARAGRAPH_1])
+
+
+LONG_PROSE = PARAGRAPH_1 + PARAGRAPH_2  # longer than any furniture line: judged without the line cache
+
+
+@pytest.mark.parametrize(("line", "kept"), [
+    (LONG_PROSE + " 责任编辑:王五", [LONG_PROSE]),  # a footer marker at the end of a long line
+    (LONG_PROSE + " COPYRIGHT 2024", [LONG_PROSE]),  # a marker that ignores case
+    ("本站转载的文章仅供学习交流,不代表本站观点," + LONG_PROSE, []),  # the site's legal text, however long
+    (LONG_PROSE, [LONG_PROSE]),
+])
+def test_long_lines_are_read_for_footer_markers_and_legal_text(line: str, kept: list[str]) -> None:
+    assert strip_furniture([line]) == kept
