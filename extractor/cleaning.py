@@ -43,10 +43,12 @@ _GARBLE = regex.compile(
     r"\ufffd|[\u00c0-\u00ff][\u0080-\u00bf\u2018-\u203a]|[\ue000-\uf8ff]"
     r"|(?<=\p{Han})\?(?=[\p{Han}(a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])"
 )
-# A line is metadata when it carries a labelled field or a publication date stamp.
-_META_LABEL = regex.compile(
-    r"(?:文章来源|信息来源|稿件来源|来源|稿源|作者|发布机构|发布时间|发布日期|发表于|日期|时间|原文链接|原标题|索引号|文号)\s*[:：]"
-)
+# A line is metadata when it carries a labelled field or a publication date stamp. A label is
+# followed by a colon, so a line that starts with no label (or holds no colon) is not matched at all.
+_META_LABELS = ("文章来源", "信息来源", "稿件来源", "来源", "稿源", "作者", "发布机构", "发布时间", "发布日期", "发表于",
+                "日期", "时间", "原文链接", "原标题", "索引号", "文号")
+_META_LABEL = regex.compile(rf"(?:{'|'.join(_META_LABELS)})\s*[:：]")
+_COLONS = (":", "：")
 # A menu of short words (首页 政务公开 新闻中心 ...): neither headline nor paragraph, however long.
 _MENU = regex.compile(r"^\S{1,6}(?:\s+\S{1,6}){3,}$")
 # Lines that are no headline though short and wordy: a numbered section heading of the body
@@ -56,7 +58,8 @@ _NOT_TITLE = regex.compile(
     r"|^[^\s_|｜-]{2,20}(?:网站|门户|政府网|人民政府|融媒体中心|客户端)$"
 )
 _DATE_STAMP = regex.compile(r"(?<!\d)(?:19|20)\d{2}(?:[-/.]\d{1,2}[-/.]\d{1,2}|年\d{1,2}月\d{1,2}日)")
-_URL_LINE = regex.compile(r"^(?:原文链接|原文地址|原文网址)\s*[:：]")
+_URL_LABELS = ("原文链接", "原文地址", "原文网址")
+_URL_LINE = regex.compile(rf"(?:{'|'.join(_URL_LABELS)})\s*[:：]")  # matched at a line's start
 # Traditional text changes under t2s in many characters; simplified text only in a few
 # (乾县 → 干县), so convert only when the share of changed characters says traditional.
 _TRADITIONAL_SHARE = 0.04
@@ -98,7 +101,7 @@ def _convertible(text: str) -> int:
     return int(np.count_nonzero(table[np.minimum(points, len(table) - 1)]))
 
 
-@dataclass(frozen=True, slots=True, eq=False)  # hashed by identity: it keys _is_drop's cache
+@dataclass(frozen=True, slots=True, eq=False)  # hashed by identity: it keys _short_reading's cache
 class _Furniture:
     # Short lines to drop, in two parts: patterns anchored at the line start are tried there
     # only (one alternation of anchored and free patterns is tried at every position: 3x slower).
@@ -125,7 +128,6 @@ def _patterns() -> _Furniture:
     )
 
 
-@lru_cache(maxsize=4096)  # a site's menus and footers recur on every page of it
 def _is_drop(line: str, f: _Furniture) -> bool:
     return bool(f.drop_start.match(line) or f.drop_any.search(line))
 
@@ -138,7 +140,11 @@ def _marks(line: str, f: _Furniture) -> tuple[int | None, bool]:
     return cut.start() if cut else None, bool(f.statement.search(line))
 
 
-_short_marks = lru_cache(maxsize=4096)(_marks)  # a site's furniture recurs on every page; prose does not
+@lru_cache(maxsize=4096)  # a site's menus and footers recur on every page of it; prose does not
+def _short_reading(line: str, f: _Furniture) -> tuple[bool, bool, bool, int | None, bool]:
+    """What the rules say of a short line, read once: (labelled metadata, furniture to drop, a block
+    heading, where a footer marker starts, the site's legal text)."""
+    return (_is_labelled_meta(line), _is_drop(line, f), bool(f.block.match(line)), *_marks(line, f))
 
 
 def normalise(text: str) -> str:
@@ -211,7 +217,11 @@ def _has_han(line: str, k: int) -> bool:
 
 
 def _is_meta(line: str) -> bool:
-    return len(line) <= _TITLE_MAX_LEN * 2 and bool(_META_LABEL.search(line) or _DATE_STAMP.search(line))
+    return len(line) <= _TITLE_MAX_LEN * 2 and (_has_label(line) or bool(_DATE_STAMP.search(line)))
+
+
+def _has_label(line: str) -> bool:
+    return (_COLONS[0] in line or _COLONS[1] in line) and bool(_META_LABEL.search(line))
 
 
 def _looks_like_title(line: str) -> bool:
@@ -228,12 +238,12 @@ def _looks_like_title(line: str) -> bool:
 
 def _is_labelled_meta(line: str) -> bool:
     """A byline or source line that starts with its label (kept for extract_meta, never furniture)."""
-    return len(line) < _PARAGRAPH_MIN_LEN and bool(_META_LABEL.match(line))
+    return len(line) < _PARAGRAPH_MIN_LEN and line.startswith(_META_LABELS) and bool(_META_LABEL.match(line))
 
 
 def _is_byline(line: str) -> bool:
     """A labelled field, or a date stamp with hardly any words (• 2022-06-07 09:43:00)."""
-    return bool(_META_LABEL.search(line)) or (bool(_DATE_STAMP.search(line)) and not _has_han(line, _TITLE_MIN_HAN))
+    return _has_label(line) or (bool(_DATE_STAMP.search(line)) and not _has_han(line, _TITLE_MIN_HAN))
 
 
 def _is_paragraph(line: str, f: _Furniture) -> bool:
@@ -244,7 +254,7 @@ def _is_paragraph(line: str, f: _Furniture) -> bool:
     return (
         _has_han(line, _PROSE_MIN_HAN if "。" in line else _PARAGRAPH_MIN_LEN // 2)
         and line.count("|") < 3
-        and not (len(line) <= _FURNITURE_MAX and (_is_drop(line, f) or f.block.match(line)))
+        and not (len(line) <= _FURNITURE_MAX and any(_short_reading(line, f)[1:3]))
         and not (f.marked.search(line) and (f.footer.match(line) or f.statement.search(line)))
     )
 
@@ -261,18 +271,22 @@ def strip_furniture(lines: list[str]) -> list[str]:
     block_until: int | None = None  # in a block: the line that ends it above the article, if any
     in_block = begun = dated = False  # begun: prose kept; dated: a byline kept
     for i, ln in enumerate(lines):
-        short = len(ln) <= _FURNITURE_MAX
-        labelled = _is_labelled_meta(ln)
-        # Furniture is short, or a list of links with bars between them: long lines of prose are
-        # not run through every pattern (most of the cleaning time went there).
-        if (short or ln.count("|") >= 3) and not labelled and _is_drop(ln, f):
+        if len(ln) <= _FURNITURE_MAX:
+            labelled, drop, block, footer_at, statement = _short_reading(ln, f)
+        else:
+            # Furniture is short, or a list of links with bars between them: long lines of prose are
+            # not run through every pattern (most of the cleaning time went there). No label or block
+            # heading is that long.
+            labelled = block = False
+            drop = ln.count("|") >= 3 and _is_drop(ln, f)
+            footer_at, statement = _marks(ln, f)
+        if drop and not labelled:
             continue
-        if short and f.block.match(ln):
+        if block:
             in_block = True
             # Above the article's own headline and byline, a block ends at them.
             block_until = None if begun or dated else _headline_at(lines, i + 1, f)
             continue
-        footer_at, statement = (_short_marks if short else _marks)(ln, f)
         if footer_at is not None and not labelled:
             before = ln[:footer_at].strip()
             if before:
@@ -345,7 +359,7 @@ def layout(text: str) -> tuple[str | None, list[str], list[str]]:
     meta = [kept[i] for i in meta_at]
     body: list[str] = []
     for ln in kept[skip_to:]:
-        if _URL_LINE.search(ln) or _is_labelled_meta(ln):
+        if ln.startswith(_URL_LABELS) and _URL_LINE.match(ln) or _is_labelled_meta(ln):
             meta.append(ln)
         else:
             body.append(ln)

@@ -172,3 +172,32 @@ LONG_PROSE = PARAGRAPH_1 + PARAGRAPH_2  # longer than any furniture line: judged
 ])
 def test_long_lines_are_read_for_footer_markers_and_legal_text(line: str, kept: list[str]) -> None:
     assert strip_furniture([line]) == kept
+
+
+@pytest.mark.parametrize(("line", "reading"), [
+    # (labelled metadata, furniture to drop, a block heading, where a footer marker starts, legal text)
+    ("来源:某某县融媒体中心", (True, False, False, None, False)),
+    ("作者:张三 责任编辑:王五", (True, False, False, 6, False)),  # labelled: kept whole by strip_furniture
+    ("【打印本页】【关闭窗口】", (False, True, False, None, False)),
+    ("相关阅读", (False, False, True, None, False)),
+    ("某某镇:党建引领乡村振兴 责任编辑:王五", (False, False, False, 13, False)),
+    ("本站文章仅供学习交流", (False, False, False, None, True)),
+    ("全镇新建党群服务站12个。", (False, False, False, None, False)),
+])
+def test_a_short_line_is_read_once_for_every_rule(line: str, reading: tuple[object, ...]) -> None:
+    from extractor.cleaning import _patterns, _short_reading
+
+    assert _short_reading(line, _patterns()) == reading
+
+
+@pytest.mark.parametrize(("line", "labelled"), [
+    ("发布时间:2024-07-16 来源:某某先锋", True),
+    ("某某先锋 来源 : 县委组织部", True),  # a label after other words, a space before its colon
+    ("发布时间:2024-07-16", True),
+    ("来源某某先锋", False),  # no colon after the label
+    ("时间就是生命:抢险一线见闻", False),  # a label word not followed by its colon
+])
+def test_has_label(line: str, labelled: bool) -> None:
+    from extractor.cleaning import _has_label
+
+    assert _has_label(line) is labelled
