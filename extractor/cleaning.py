@@ -10,7 +10,6 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-import numpy as np
 import regex
 
 from . import lexicon
@@ -18,6 +17,7 @@ from .han import han_class
 from .literals import prefilter
 from .nfkc import nfkc
 from .records import CleanText
+from .script import to_simplified
 
 # 黨(dǎng)建 → 黨建: a bracketed lowercase syllable with a tone mark right after a character.
 # The tone mark is required so that (APP), (试行) and the like stay.
@@ -60,11 +60,6 @@ _NOT_TITLE = regex.compile(
 _DATE_STAMP = regex.compile(r"(?<!\d)(?:19|20)\d{2}(?:[-/.]\d{1,2}[-/.]\d{1,2}|年\d{1,2}月\d{1,2}日)")
 _URL_LABELS = ("原文链接", "原文地址", "原文网址")
 _URL_LINE = regex.compile(rf"(?:{'|'.join(_URL_LABELS)})\s*[:：]")  # matched at a line's start
-# Traditional text changes under t2s in many characters; simplified text only in a few
-# (乾县 → 干县), so convert only when the share of changed characters says traditional.
-_TRADITIONAL_SHARE = 0.04
-_TRADITIONAL_MIN = 4
-_CJK_CODE_POINTS = (0x2E80, 0x323B0)  # radicals to CJK Extension H: no character t2s changes is outside
 _TITLE_MIN_HAN = 5
 _TITLE_MAX_LEN = 80
 _PARAGRAPH_MIN_LEN = 60
@@ -73,32 +68,6 @@ _PROSE_MIN_HAN = 20  # characters in a sentence of prose below a footer marker (
 _HEADLINE_MAX = 50  # characters: a longer line under a related-articles heading is prose again
 _SMALL_BODY_SHARE = 0.2  # a body below this share of a long page is worth a look at the page
 _SMALL_BODY_PAGE = 2000  # characters: shorter pages are not flagged (short notices are normal)
-
-
-@cache
-def _converter():  # type: ignore[no-untyped-def]
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
-@cache
-def _traditional_forms() -> np.ndarray:
-    """A table by code point of the characters t2s changes, found by converting every CJK character
-    once (0.1 s); the last entry, for every code point above the CJK blocks, is False."""
-    low, high = _CJK_CODE_POINTS
-    chars = [chr(c) for c in range(low, high) if not 0xD800 <= c < 0xE000]  # no surrogates
-    converted = _converter().convert("\n".join(chars)).split("\n")
-    table = np.zeros(high + 1, dtype=bool)
-    table[[ord(c) for c, t in zip(chars, converted, strict=True) if c != t]] = True
-    return table
-
-
-def _convertible(text: str) -> int:
-    """How many characters of text t2s would change on their own (counted in bulk)."""
-    table = _traditional_forms()
-    points = np.frombuffer(text.encode("utf-32-le"), dtype="<u4")
-    return int(np.count_nonzero(table[np.minimum(points, len(table) - 1)]))
 
 
 @dataclass(frozen=True, slots=True, eq=False)  # hashed by identity: it keys _short_reading's cache
@@ -163,31 +132,6 @@ def strip_pinyin(text: str) -> tuple[str, bool]:
         return text, False
     out, n = _pinyin().subn("", text)
     return out, n > 0
-
-
-def to_simplified(text: str) -> tuple[str, str, bool]:
-    """(text, script of the original, converted?) — converts only text detected as traditional."""
-    # Characters outside ASCII take 3 UTF-8 bytes in CJK text: a count without a Python loop.
-    han = (len(text.encode("utf-8")) - len(text)) // 2
-    if not han:
-        return text, "simplified", False
-    # OpenCC changes only characters it has a traditional form of: when too few of those stand in
-    # the text for it to be traditional, converting it (most of cleaning's time) cannot say so.
-    convertible = _convertible(text)
-    if convertible < _TRADITIONAL_MIN or convertible / han < _TRADITIONAL_SHARE:
-        return text, "simplified", False
-    converted = _converter().convert(text)
-    changed = _differences(text, converted)
-    if changed >= _TRADITIONAL_MIN and changed / han >= _TRADITIONAL_SHARE:
-        return converted, "traditional", True
-    return text, "simplified", False
-
-
-def _differences(a: str, b: str) -> int:
-    """How many characters differ between two texts (compared in bulk when lengths agree)."""
-    if len(a) != len(b):
-        return sum(1 for x, y in zip(a, b) if x != y)
-    return int(np.count_nonzero(np.frombuffer(a.encode("utf-32-le"), "<u4") != np.frombuffer(b.encode("utf-32-le"), "<u4")))
 
 
 def is_garbled(text: str) -> bool:
