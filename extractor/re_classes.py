@@ -13,7 +13,9 @@ from functools import cache
 import numpy as np
 import regex
 
-_CODE_POINTS = 0x110000
+# Planes 0-3: above them (unassigned, tags and variation selectors, private use) no code point is Han,
+# a space or a digit; the tests check every code point. A quarter of the scan (about 10 ms).
+_CODE_POINTS = 0x40000
 _SURROGATES = (0xD800, 0xE000)  # no str holds them alone: read as NUL, which no class here holds
 CLASSES = (r"\p{Han}", r"\s", r"\d")
 
@@ -22,7 +24,7 @@ CLASSES = (r"\p{Han}", r"\s", r"\d")
 def _members() -> dict[str, str]:
     points = np.arange(_CODE_POINTS, dtype="<u4")
     points[slice(*_SURROGATES)] = 0
-    every = points.tobytes().decode("utf-32-le")  # every code point once, in order (10 ms)
+    every = points.tobytes().decode("utf-32-le")  # every code point once, in order
     return {c: "".join(_range(m.group()) for m in regex.finditer(f"{c}+", every)) for c in CLASSES}
 
 
