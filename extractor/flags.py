@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import regex
 
 from . import lexicon
+from .literals import alternation_order
 from .re_classes import for_re
 
 _DIGIT = re.compile(for_re(r"\d"))
@@ -52,11 +53,6 @@ class _Rules:
     locating_classes: frozenset[str]
 
 
-def in_order(words: list[str]) -> list[str]:
-    """The words as lexicon.alternation orders them (longest first): the first that matches wins."""
-    return sorted(set(words), key=lambda w: (-len(w), w))
-
-
 def _compile(pattern: str) -> re.Pattern[str]:
     return re.compile(for_re(pattern))
 
@@ -73,7 +69,7 @@ def rules() -> _Rules:
     # 将/争取 each with the verb after it: re looks for the first characters of a flat alternation of
     # words, and tries one with a bracketed part at every character (five times slower).
     verbs = lexicon.alternation(target["verbs"])
-    future = "|".join(f"{regex.escape(w)}(?=(?:{verbs}))" for w in in_order(target["before_verb"]))
+    future = "|".join(f"{regex.escape(w)}(?=(?:{verbs}))" for w in alternation_order(target["before_verb"]))
     comparisons = lexicon.alternation(threshold["comparisons"])
     return _Rules(
         breaks=_compile(breaks := f"[{regex.escape(''.join(data['clause']['breaks']))}]"),

@@ -16,6 +16,7 @@ from functools import cache, lru_cache
 import regex
 
 from . import lexicon
+from .literals import alternation_order
 from .re_classes import for_re
 from .records import Initiative, Metric
 
@@ -62,7 +63,7 @@ def words() -> _Words:
         reject_after=tuple(d["reject_after"]),
         reject_first=frozenset(word[:1] for word in d["reject_after"]),
         not_programmes=frozenset(d["not_programmes"]),
-        known=tuple(sorted(set(d["known"]), key=lambda w: (-len(w), w))),
+        known=tuple(alternation_order(d["known"])),
     )
 
 

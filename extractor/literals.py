@@ -210,6 +210,12 @@ def _spellings(word: str) -> list[str]:
     return ["".join(chars) for chars in product(*(sorted(cases(c)) for c in piece))]
 
 
+def alternation_order(words: list[str]) -> list[str]:
+    """The words in the order lexicon.alternation tries them (longest first): where several stand at
+    one position, the first of them matches."""
+    return sorted(set(words), key=lambda w: (-len(w), w))
+
+
 def prefilter(patterns: list[str]) -> re.Pattern[str]:
     """A re pattern found in every text that one of the patterns matches (it finds the empty string,
     so every text, when some pattern holds no words known here)."""

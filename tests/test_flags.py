@@ -85,13 +85,3 @@ def test_flags_of_extracted_metrics(text: str, expected: list[tuple[str, bool, b
     metrics = annotate(extract_metrics(text), 0)
     assert [(m.span_text, m.is_rate, m.is_target, m.is_threshold) for m in metrics] == expected
 
-
-@pytest.mark.parametrize("words", [["将", "争取"], ["拟", "计划", "力争", "计划"], ["a", "ab", "b"]])
-def test_in_order_is_the_order_of_the_alternation(words: list[str]) -> None:
-    import regex
-
-    from extractor import lexicon
-    from extractor.flags import in_order
-
-    assert "|".join(map(regex.escape, in_order(words))) == lexicon.alternation(words)
-
