@@ -13,27 +13,18 @@ from functools import cache, lru_cache
 import regex
 
 from . import lexicon
-from .re_classes import for_re
 from .literals import prefilter
 from .nfkc import nfkc
+from .re_classes import for_re
 from .records import CleanText
 from .script import to_simplified
 
 # 黨(dǎng)建 → 黨建: a bracketed lowercase syllable with a tone mark right after a character.
 # The tone mark is required so that (APP), (试行) and the like stay.
 _TONE_MARKS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
-
-
-# Written for re (twice as fast as regex here), and with the character before the bracket looked at
-# once the bracket is found: a page with annotations has dozens, the brackets are searched for.
+# Compiled by re (_pinyin), and the character before the bracket looked at once the bracket is found:
+# a page with annotations has dozens, and the brackets are searched for (twice as fast as regex).
 _PINYIN = rf"\((?<=[\p{{Han}}?]\()(?=[a-zü]*[{_TONE_MARKS}])[a-z{_TONE_MARKS}ü]{{1,7}}\)"
-
-
-@cache
-def _pinyin() -> re.Pattern[str]:
-    return re.compile(for_re(_PINYIN))
-
-
 _TONE_MARK = re.compile(f"[{_TONE_MARKS}]")  # no annotation without one: most pages are not scanned
 _GARBLE_CHARS = re.compile(r"[\ufffd?\u00c0-\u00ff\ue000-\uf8ff]")  # re: twice as fast as regex on a plain class
 # Runs of white space within a line, after NFKC (which folds no-break and ideographic spaces to " "):
@@ -71,6 +62,11 @@ _PROSE_MIN_HAN = 20  # characters in a sentence of prose below a footer marker (
 _HEADLINE_MAX = 50  # characters: a longer line under a related-articles heading is prose again
 _SMALL_BODY_SHARE = 0.2  # a body below this share of a long page is worth a look at the page
 _SMALL_BODY_PAGE = 2000  # characters: shorter pages are not flagged (short notices are normal)
+
+
+@cache
+def _pinyin() -> re.Pattern[str]:
+    return re.compile(for_re(_PINYIN))
 
 
 @dataclass(frozen=True, slots=True, eq=False)  # hashed by identity: it keys _short_reading's cache

@@ -115,20 +115,27 @@ def _target_before(r: _Rules, before: str) -> bool:
     return False
 
 
-def _is_threshold(r: _Rules, sentence: str, clause: tuple[int, int], span: tuple[int, int], unit_class: str) -> bool:
-    """Whether the figure at span only defines a group or locates a place; its clause is
-    sentence[clause[0]:clause[1]] (read in place: most figures need no copy of it)."""
-    (first, last), (start, end) = clause, span
+def _clause_start(r: _Rules, sentence: str, start: int) -> int:
+    """Where the clause of the figure at `start` begins: after the nearest break before it."""
+    found = r.last_break.match(sentence, 0, start)
+    return found.end() if found else 0
+
+
+def _is_threshold(r: _Rules, sentence: str, last: int, span: tuple[int, int], unit_class: str) -> bool:
+    """Whether the figure at span only defines a group or locates a place; its clause ends at `last`
+    (read in place, and its start looked for only when it matters: most figures need neither)."""
+    start, end = span
     # 收入5万元以上的村, 少于5万元的村: a comparison, then 的 and the group it defines.
     following = r.comparison.match(sentence, end, last) if end < last and sentence[end] in r.comparison_starts else None
-    if sentence.startswith(r.then, following.end() if following else end, last) and (
-            r.comparison_last.search(sentence, first, start) or (
+    if sentence.startswith(r.then, following.end() if following else end, last):  # most figures stop here
+        first = _clause_start(r, sentence, start)
+        if r.comparison_last.search(sentence, first, start) or (
                 (r.attributes.search(sentence, first, start) or r.attribute_units.search(sentence, start, end))
-                and (following or r.comparison.search(sentence, start, end)))):  # only after a 的: most figures stop here
-        return True
+                and (following or r.comparison.search(sentence, start, end))):
+            return True
     if unit_class in r.locating_classes:
         # 距县城30公里: the nearest figure after the marker only (距村5公里的水库修路3公里).
-        markers = list(r.locating.finditer(sentence, first, start))
+        markers = list(r.locating.finditer(sentence, _clause_start(r, sentence, start), start))
         return bool(markers) and not _DIGIT.search(sentence, markers[-1].end(), start)
     return False
 
@@ -136,15 +143,18 @@ def _is_threshold(r: _Rules, sentence: str, clause: tuple[int, int], span: tuple
 def flags(sentence: str, start: int, end: int, unit_class: str) -> Flags:
     """The flags of the figure at sentence[start:end] (its span), read in its clause."""
     r = rules()
-    break_before = r.last_break.match(sentence, 0, start)  # the nearest one before the figure
     break_after = r.breaks.search(sentence, end)
-    first = break_before.end() if break_before else 0
     last = break_after.start() if break_after else len(sentence)
-    # The clause's words before the figure are copied only when one of the markers stands there.
-    marked = r.marked.search(sentence, first, start) is not None
-    return _ALL[sentence.startswith(r.rate_after, end, last) or marked and _rate_before(r, sentence[first:start]),
-                sentence.startswith(r.target_after, end, last) or marked and _target_before(r, sentence[first:start]),
-                _is_threshold(r, sentence, (first, last), (start, end), unit_class)]
+    # A marker anywhere before the figure, then one in its clause: only then is the clause's start
+    # looked for, and its words before the figure copied (most figures have no marker before them).
+    before = None
+    if r.marked.search(sentence, 0, start):
+        first = _clause_start(r, sentence, start)
+        if r.marked.search(sentence, first, start):
+            before = sentence[first:start]
+    return _ALL[sentence.startswith(r.rate_after, end, last) or before is not None and _rate_before(r, before),
+                sentence.startswith(r.target_after, end, last) or before is not None and _target_before(r, before),
+                _is_threshold(r, sentence, last, (start, end), unit_class)]
 
 
 # Eight possible answers, built once: Flags is frozen, so every figure can share them.
