@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import regex
 
 from . import lexicon
+from .literals import prefilter
 from .re_classes import for_re
 from .records import ArticleMeta, CleanText
 
@@ -58,6 +59,7 @@ class _Bylines:
     first_chars: frozenset[str]
     not_names: frozenset[str]
     role: regex.Pattern[str]  # regex: it looks behind at several widths, and searches it faster than re would
+    role_words: re.Pattern[str]  # found in every text the role pattern matches in (literals.py)
     source_stop: re.Pattern[str]
 
 
@@ -74,6 +76,7 @@ def _bylines() -> _Bylines:
         first_chars=frozenset(names["first_chars"].replace("\n", "")),
         not_names=frozenset(names["not_names"]) | frozenset(w.strip("/|") for w in byline["roles"]),
         role=role,
+        role_words=prefilter([role.pattern]),
         source_stop=re.compile(for_re(rf"\s*(?:{stops}|(?:19|20)\d{{2}}[-/.年]).*$")),
     )
 
@@ -122,9 +125,12 @@ def _join(names: list[str], gaps: list[str]) -> str | None:
 
 def _role_names(text: str) -> str | None:
     """The names after every role word in text: 本报讯(通讯员 王小明 记者 赵强) → 王小明 赵强."""
+    words = _bylines()
+    if not words.role_words.search(text):  # most headlines and header lines name no role
+        return None
     names: list[str] = []
     gaps: list[str] = []
-    for role in _bylines().role.finditer(text):
+    for role in words.role.finditer(text):
         found, between = _names_from(text, role.end())
         names += found
         gaps += between
