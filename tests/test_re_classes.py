@@ -50,3 +50,9 @@ def test_for_re_matches_what_regex_matches(pattern: str, texts: list[str]) -> No
 def test_for_re_refuses_what_the_modules_may_read_apart(pattern: str) -> None:
     with pytest.raises(ValueError):
         for_re(pattern)
+
+
+@pytest.mark.parametrize("word", ["a b", "x\\y", "（测试）", "文/", "tab\tx", "nl\nx", "é", "#", "&~", "a-b", "[x]", "{2}", "a|b"])
+def test_a_word_escaped_for_regex_reads_the_same_for_re(word: str) -> None:
+    # Lexicon words reach re through lexicon.alternation, which escapes them for regex.
+    assert re.fullmatch(for_re(regex.escape(word)), word)
