@@ -7,37 +7,42 @@ bylines, footer). Offsets everywhere else refer to the body returned here.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-import numpy as np
 import regex
 
 from . import lexicon
+from .literals import prefilter
+from .nfkc import nfkc
+from .re_classes import for_re
 from .records import CleanText
+from .script import to_simplified
 
 # 黨(dǎng)建 → 黨建: a bracketed lowercase syllable with a tone mark right after a character.
 # The tone mark is required so that (APP), (试行) and the like stay.
 _TONE_MARKS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
-_PINYIN = regex.compile(
-    rf"(?<=[\p{{Han}}?])\((?=[a-zü]*[{_TONE_MARKS}])[a-z{_TONE_MARKS}ü]{{1,7}}\)"
-)
+# Compiled by re (_pinyin), and the character before the bracket looked at once the bracket is found:
+# a page with annotations has dozens, and the brackets are searched for (twice as fast as regex).
+_PINYIN = rf"\((?<=[\p{{Han}}?]\()(?=[a-zü]*[{_TONE_MARKS}])[a-z{_TONE_MARKS}ü]{{1,7}}\)"
 _TONE_MARK = re.compile(f"[{_TONE_MARKS}]")  # no annotation without one: most pages are not scanned
-_IDEOGRAPH_RUNS = re.compile(r"([\u4e00-\u9fff]+)")  # the CJK Unified Ideographs block: split on, kept
 _GARBLE_CHARS = re.compile(r"[\ufffd?\u00c0-\u00ff\ue000-\uf8ff]")  # re: twice as fast as regex on a plain class
-_SPACES = regex.compile(r"[ \t\u00a0\u3000]+")
-_OTHER_SPACES = ("\t", "\u00a0", "\u3000")  # what _SPACES folds besides runs of spaces
+# Runs of white space within a line, after NFKC (which folds no-break and ideographic spaces to " "):
+# a tab is rare, so most pages have their runs of plain spaces found by their literal start.
+_TABS = re.compile(r"[ \t]+")
+_SPACE_RUNS = re.compile(r"  +")
 # Mojibake: UTF-8 read as Latin-1/GBK leaves runs like "å…š" or replacement characters.
 # A "?" between characters is a character the page's encoder could not represent.
 _GARBLE = regex.compile(
     r"\ufffd|[\u00c0-\u00ff][\u0080-\u00bf\u2018-\u203a]|[\ue000-\uf8ff]"
     r"|(?<=\p{Han})\?(?=[\p{Han}(a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])"
 )
-# A line is metadata when it carries a labelled field or a publication date stamp.
-_META_LABEL = regex.compile(
-    r"(?:文章来源|信息来源|稿件来源|来源|稿源|作者|发布机构|发布时间|发布日期|发表于|日期|时间|原文链接|原标题|索引号|文号)\s*[:：]"
-)
+# A line is metadata when it carries a labelled field or a publication date stamp. A label is
+# followed by a colon, so a line that starts with no label (or holds no colon) is not matched at all.
+_META_LABELS = ("文章来源", "信息来源", "稿件来源", "来源", "稿源", "作者", "发布机构", "发布时间", "发布日期", "发表于",
+                "日期", "时间", "原文链接", "原标题", "索引号", "文号")
+_META_LABEL = regex.compile(rf"(?:{'|'.join(_META_LABELS)})\s*[:：]")
+_COLONS = (":", "：")
 # A menu of short words (首页 政务公开 新闻中心 ...): neither headline nor paragraph, however long.
 _MENU = regex.compile(r"^\S{1,6}(?:\s+\S{1,6}){3,}$")
 # Lines that are no headline though short and wordy: a numbered section heading of the body
@@ -47,12 +52,8 @@ _NOT_TITLE = regex.compile(
     r"|^[^\s_|｜-]{2,20}(?:网站|门户|政府网|人民政府|融媒体中心|客户端)$"
 )
 _DATE_STAMP = regex.compile(r"(?<!\d)(?:19|20)\d{2}(?:[-/.]\d{1,2}[-/.]\d{1,2}|年\d{1,2}月\d{1,2}日)")
-_URL_LINE = regex.compile(r"^(?:原文链接|原文地址|原文网址)\s*[:：]")
-# Traditional text changes under t2s in many characters; simplified text only in a few
-# (乾县 → 干县), so convert only when the share of changed characters says traditional.
-_TRADITIONAL_SHARE = 0.04
-_TRADITIONAL_MIN = 4
-_CJK_CODE_POINTS = (0x2E80, 0x323B0)  # radicals to CJK Extension H: no character t2s changes is outside
+_URL_LABELS = ("原文链接", "原文地址", "原文网址")
+_URL_LINE = regex.compile(rf"(?:{'|'.join(_URL_LABELS)})\s*[:：]")  # matched at a line's start
 _TITLE_MIN_HAN = 5
 _TITLE_MAX_LEN = 80
 _PARAGRAPH_MIN_LEN = 60
@@ -64,32 +65,11 @@ _SMALL_BODY_PAGE = 2000  # characters: shorter pages are not flagged (short noti
 
 
 @cache
-def _converter():  # type: ignore[no-untyped-def]
-    import opencc
-
-    return opencc.OpenCC("t2s")
+def _pinyin() -> re.Pattern[str]:
+    return re.compile(for_re(_PINYIN))
 
 
-@cache
-def _traditional_forms() -> np.ndarray:
-    """A table by code point of the characters t2s changes, found by converting every CJK character
-    once (0.1 s); the last entry, for every code point above the CJK blocks, is False."""
-    low, high = _CJK_CODE_POINTS
-    chars = [chr(c) for c in range(low, high) if not 0xD800 <= c < 0xE000]  # no surrogates
-    converted = _converter().convert("\n".join(chars)).split("\n")
-    table = np.zeros(high + 1, dtype=bool)
-    table[[ord(c) for c, t in zip(chars, converted, strict=True) if c != t]] = True
-    return table
-
-
-def _convertible(text: str) -> int:
-    """How many characters of text t2s would change on their own (counted in bulk)."""
-    table = _traditional_forms()
-    points = np.frombuffer(text.encode("utf-32-le"), dtype="<u4")
-    return int(np.count_nonzero(table[np.minimum(points, len(table) - 1)]))
-
-
-@dataclass(frozen=True, slots=True, eq=False)  # hashed by identity: it keys _is_drop's cache
+@dataclass(frozen=True, slots=True, eq=False)  # hashed by identity: it keys _short_reading's cache
 class _Furniture:
     # Short lines to drop, in two parts: patterns anchored at the line start are tried there
     # only (one alternation of anchored and free patterns is tried at every position: 3x slower).
@@ -98,6 +78,7 @@ class _Furniture:
     statement: regex.Pattern[str]  # lines of any length
     block: regex.Pattern[str]  # headings of headline and comment blocks
     footer: regex.Pattern[str]
+    marked: re.Pattern[str]  # found in every line a footer or statement pattern matches (literals.py)
 
 
 @lexicon.cached
@@ -111,78 +92,45 @@ def _patterns() -> _Furniture:
     return _Furniture(
         union([p for p in drop if p.startswith("^")]), union([p for p in drop if not p.startswith("^")]),
         union(data["statement"]), union(data["block_start"]), union(data["footer_start"]),
+        prefilter([*data["footer_start"], *data["statement"]]),
     )
 
 
-@lru_cache(maxsize=4096)  # a site's menus and footers recur on every page of it
 def _is_drop(line: str, f: _Furniture) -> bool:
     return bool(f.drop_start.match(line) or f.drop_any.search(line))
 
 
-def _nfkc(text: str) -> str:
-    """unicodedata.normalize("NFKC", text), in parts: CPython's NFKC is slow on CJK text (0.25 µs a
-    character), and a long line of prose with one … in it would be normalised whole."""
-    # A CJK unified ideograph is its own NFKC, and neither composes with nor reorders around its
-    # neighbours: the NFKC of a text is that of its parts between runs of them, put together
-    # (checked on every character and on random strings of marks, jamo and compatibility forms).
-    return "".join(p if unicodedata.is_normalized("NFKC", p) else unicodedata.normalize("NFKC", p)
-                   for p in _IDEOGRAPH_RUNS.split(text))
-
-
 def _marks(line: str, f: _Furniture) -> tuple[int | None, bool]:
     """Where a footer marker starts in a line (None: nowhere), and whether it is the site's legal text."""
+    if not f.marked.search(line):  # most lines of prose hold none of the markers' words
+        return None, False
     cut = f.footer.search(line)
     return cut.start() if cut else None, bool(f.statement.search(line))
 
 
-_short_marks = lru_cache(maxsize=4096)(_marks)  # a site's furniture recurs on every page; prose does not
+@lru_cache(maxsize=4096)  # a site's menus and footers recur on every page of it; prose does not
+def _short_reading(line: str, f: _Furniture) -> tuple[bool, bool, bool, int | None, bool]:
+    """What the rules say of a short line, read once: (labelled metadata, furniture to drop, a block
+    heading, where a footer marker starts, the site's legal text)."""
+    return (_is_labelled_meta(line), _is_drop(line, f), bool(f.block.match(line)), *_marks(line, f))
 
 
 def normalise(text: str) -> str:
     """Fold full-width digits, letters and punctuation to one form; unify line ends and spaces."""
-    # Line by line, and only the lines that need it (a line break composes with nothing, so this is
-    # the whole text's NFKC): most lines of most pages are in normal form already.
-    if not unicodedata.is_normalized("NFKC", text):
-        text = "\n".join(ln if unicodedata.is_normalized("NFKC", ln) else _nfkc(ln) for ln in text.split("\n"))
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if any(s in text for s in _OTHER_SPACES):
-        return _SPACES.sub(" ", text)
-    while "  " in text:  # runs of plain spaces only (NFKC folds the others): halved in C, not matched
-        text = text.replace("  ", " ")
-    return text
+    text = nfkc(text)
+    if "\r" in text:  # one scan for the rare page with old line ends, not two replacements
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\t" in text:
+        return _TABS.sub(" ", text)
+    return _SPACE_RUNS.sub(" ", text) if "  " in text else text
 
 
 def strip_pinyin(text: str) -> tuple[str, bool]:
     """Remove pinyin annotations after characters; report whether any were found."""
     if not _TONE_MARK.search(text):
         return text, False
-    out, n = _PINYIN.subn("", text)
+    out, n = _pinyin().subn("", text)
     return out, n > 0
-
-
-def to_simplified(text: str) -> tuple[str, str, bool]:
-    """(text, script of the original, converted?) — converts only text detected as traditional."""
-    # Characters outside ASCII take 3 UTF-8 bytes in CJK text: a count without a Python loop.
-    han = (len(text.encode("utf-8")) - len(text)) // 2
-    if not han:
-        return text, "simplified", False
-    # OpenCC changes only characters it has a traditional form of: when too few of those stand in
-    # the text for it to be traditional, converting it (most of cleaning's time) cannot say so.
-    convertible = _convertible(text)
-    if convertible < _TRADITIONAL_MIN or convertible / han < _TRADITIONAL_SHARE:
-        return text, "simplified", False
-    converted = _converter().convert(text)
-    changed = _differences(text, converted)
-    if changed >= _TRADITIONAL_MIN and changed / han >= _TRADITIONAL_SHARE:
-        return converted, "traditional", True
-    return text, "simplified", False
-
-
-def _differences(a: str, b: str) -> int:
-    """How many characters differ between two texts (compared in bulk when lengths agree)."""
-    if len(a) != len(b):
-        return sum(1 for x, y in zip(a, b) if x != y)
-    return int(np.count_nonzero(np.frombuffer(a.encode("utf-32-le"), "<u4") != np.frombuffer(b.encode("utf-32-le"), "<u4")))
 
 
 def is_garbled(text: str) -> bool:
@@ -212,7 +160,11 @@ def _has_han(line: str, k: int) -> bool:
 
 
 def _is_meta(line: str) -> bool:
-    return len(line) <= _TITLE_MAX_LEN * 2 and bool(_META_LABEL.search(line) or _DATE_STAMP.search(line))
+    return len(line) <= _TITLE_MAX_LEN * 2 and (_has_label(line) or bool(_DATE_STAMP.search(line)))
+
+
+def _has_label(line: str) -> bool:
+    return (_COLONS[0] in line or _COLONS[1] in line) and bool(_META_LABEL.search(line))
 
 
 def _looks_like_title(line: str) -> bool:
@@ -229,12 +181,12 @@ def _looks_like_title(line: str) -> bool:
 
 def _is_labelled_meta(line: str) -> bool:
     """A byline or source line that starts with its label (kept for extract_meta, never furniture)."""
-    return len(line) < _PARAGRAPH_MIN_LEN and bool(_META_LABEL.match(line))
+    return len(line) < _PARAGRAPH_MIN_LEN and line.startswith(_META_LABELS) and bool(_META_LABEL.match(line))
 
 
 def _is_byline(line: str) -> bool:
     """A labelled field, or a date stamp with hardly any words (• 2022-06-07 09:43:00)."""
-    return bool(_META_LABEL.search(line)) or (bool(_DATE_STAMP.search(line)) and not _has_han(line, _TITLE_MIN_HAN))
+    return _has_label(line) or (bool(_DATE_STAMP.search(line)) and not _has_han(line, _TITLE_MIN_HAN))
 
 
 def _is_paragraph(line: str, f: _Furniture) -> bool:
@@ -245,9 +197,8 @@ def _is_paragraph(line: str, f: _Furniture) -> bool:
     return (
         _has_han(line, _PROSE_MIN_HAN if "。" in line else _PARAGRAPH_MIN_LEN // 2)
         and line.count("|") < 3
-        and not (len(line) <= _FURNITURE_MAX and (_is_drop(line, f) or f.block.match(line)))
-        and not f.footer.match(line)
-        and not f.statement.search(line)
+        and not (len(line) <= _FURNITURE_MAX and any(_short_reading(line, f)[1:3]))
+        and not (f.marked.search(line) and (f.footer.match(line) or f.statement.search(line)))
     )
 
 
@@ -263,18 +214,22 @@ def strip_furniture(lines: list[str]) -> list[str]:
     block_until: int | None = None  # in a block: the line that ends it above the article, if any
     in_block = begun = dated = False  # begun: prose kept; dated: a byline kept
     for i, ln in enumerate(lines):
-        short = len(ln) <= _FURNITURE_MAX
-        labelled = _is_labelled_meta(ln)
-        # Furniture is short, or a list of links with bars between them: long lines of prose are
-        # not run through every pattern (most of the cleaning time went there).
-        if (short or ln.count("|") >= 3) and not labelled and _is_drop(ln, f):
+        if len(ln) <= _FURNITURE_MAX:
+            labelled, drop, block, footer_at, statement = _short_reading(ln, f)
+        else:
+            # Furniture is short, or a list of links with bars between them: long lines of prose are
+            # not run through every pattern (most of the cleaning time went there). No label or block
+            # heading is that long.
+            labelled = block = False
+            drop = ln.count("|") >= 3 and _is_drop(ln, f)
+            footer_at, statement = _marks(ln, f)
+        if drop and not labelled:
             continue
-        if short and f.block.match(ln):
+        if block:
             in_block = True
             # Above the article's own headline and byline, a block ends at them.
             block_until = None if begun or dated else _headline_at(lines, i + 1, f)
             continue
-        footer_at, statement = (_short_marks if short else _marks)(ln, f)
         if footer_at is not None and not labelled:
             before = ln[:footer_at].strip()
             if before:
@@ -347,7 +302,7 @@ def layout(text: str) -> tuple[str | None, list[str], list[str]]:
     meta = [kept[i] for i in meta_at]
     body: list[str] = []
     for ln in kept[skip_to:]:
-        if _URL_LINE.search(ln) or _is_labelled_meta(ln):
+        if ln.startswith(_URL_LABELS) and _URL_LINE.match(ln) or _is_labelled_meta(ln):
             meta.append(ln)
         else:
             body.append(ln)

@@ -8,20 +8,21 @@ programmes before it, a programme-like ending, the numbered-slogan shape (三强
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import regex
 
 from . import lexicon
+from .literals import alternation_order
+from .re_classes import for_re
 from .records import Initiative, Metric
-from .segment import Covered
 
-# re, not regex: scanning a page for quotes is twice as fast, and the classes mean the same in both.
-# One group per kind of mark (re has no repeated names); the one that took part is the name.
-_QUOTED = re.compile(r"“([^“”\n]{2,30})”|‘([^‘’\n]{2,30})’|「([^「」\n]{2,30})」")
+# Opening and closing marks of a quote; re, not regex, finds quotes (twice as fast, and the classes
+# mean the same in both).
+_MARKS = ("“”", "‘’", "「」")
 _BOOK_TITLE = regex.compile(r"《[^《》\n]*》")
 # Between neighbouring quoted names: nothing, an enumeration comma, or a conjunction.
 _CHAIN_GAP = regex.compile(r"\s*(?:[、,和与及]|以及)?\s*")  # the whole gap (fullmatch)
@@ -39,40 +40,35 @@ _FORMULA = regex.compile(r"^[\p{Han}\w]*(?:\+[\p{Han}\w]*)+$")  # 5+2+7, 党建+
 @dataclass(frozen=True, slots=True)
 class _Words:
     # A kind word after the gap (group near), else a distinctive one past a short modifier (far):
-    # one match per name, not three.
-    kind: regex.Pattern[str]
-    trigger_end: regex.Pattern[str]
+    # one match per name, not three; written for re, which tries it four times faster than regex.
+    kind: re.Pattern[str]
+    trigger_end: re.Pattern[str]
     suffix: tuple[str, ...]
     reject_after: tuple[str, ...]
+    reject_first: frozenset[str]  # what a word of reject_after starts with: most quotes are followed by none
     not_programmes: frozenset[str]
-    known: regex.Pattern[str]
-    known_names: tuple[str, ...]  # looked for first: most pages name none of them
+    known: tuple[str, ...]  # longest first, as in their alternation: the first at a position is taken
 
 
 @lexicon.cached
 def words() -> _Words:
     d = lexicon.load("initiatives")
     return _Words(
-        kind=regex.compile(
+        kind=re.compile(for_re(
             rf"{_BEFORE_KIND}(?P<near>{lexicon.alternation(d['kinds'])})"
-            rf"|\p{{Han}}{{1,{d['far_window']}}}?(?P<far>{lexicon.alternation(d['far_kinds'])})"),
+            rf"|\p{{Han}}{{1,{d['far_window']}}}?(?P<far>{lexicon.alternation(d['far_kinds'])})")),
         # 建立镇级“瀛洲好班长”: a level word may stand between the verb and the name.
-        trigger_end=regex.compile(rf"(?:{lexicon.alternation(d['triggers'])})了?(?:[省市县区镇乡村]级)?$"),
+        trigger_end=re.compile(for_re(rf"(?:{lexicon.alternation(d['triggers'])})了?(?:[省市县区镇乡村]级)?$")),
         suffix=tuple(d["name_suffixes"]),
         reject_after=tuple(d["reject_after"]),
+        reject_first=frozenset(word[:1] for word in d["reject_after"]),
         not_programmes=frozenset(d["not_programmes"]),
-        known=regex.compile(lexicon.alternation(d["known"])),
-        known_names=tuple(d["known"]),
+        known=tuple(alternation_order(d["known"])),
     )
 
 
 # (name, start of the opening mark, end after the closing mark): a plain tuple, as a page holds dozens.
 _Quote = tuple[str, int, int]
-
-
-def _kind_after(text: str, pos: int) -> str | None:
-    m = words().kind.match(text, pos)
-    return (m["near"] or m["far"]) if m else None
 
 
 def _shaped_like_programme(name: str) -> bool:
@@ -93,60 +89,93 @@ def _name_traits(name: str) -> tuple[bool, bool, bool]:
     return never, name.isdigit(), _shaped_like_programme(name)
 
 
-def _chained(text: str, end: int, start: int) -> bool:
-    """Whether text[end:start], between two quotes, is a gap that chains them. Most quotes stand
-    far apart: a gap starting with a character no chain's gap starts with needs no regex."""
-    if end < start and not (text[end] in _CHAIN_GAP_FIRST or text[end].isspace()):
-        return False
-    return bool(_CHAIN_GAP.fullmatch(text, end, start))
-
-
 def _chains(quotes: list[_Quote], text: str) -> list[list[_Quote]]:
+    """The quotes in groups of neighbours, each quote chained to the one before it by its gap."""
     groups: list[list[_Quote]] = []
+    end = -1  # where the quote before ends
     for q in quotes:
-        if groups and _chained(text, groups[-1][-1][2], q[1]):
+        start = q[1]
+        # Most quotes stand far apart: a gap starting with a character no chain's gap starts with
+        # needs no regex (an empty gap is a chain).
+        if groups and (end == start or (text[end] in _CHAIN_GAP_FIRST or text[end].isspace())
+                       and _CHAIN_GAP.fullmatch(text, end, start)):
             groups[-1].append(q)
         else:
             groups.append([q])
+        end = q[2]
     return groups
 
 
 def _quotes(text: str) -> list[_Quote]:
-    quotes = [(m[m.lastindex].strip(), m.start(), m.end()) for m in _QUOTED.finditer(text)]
-    if "《" not in text:
+    quoted = _quoted(tuple(marks for marks in _MARKS if marks[0] in text))
+    quotes = [(m[m.lastindex].strip(), m.start(), m.end()) for m in quoted.finditer(text)]
+    if "《" not in text or not quotes:
         return quotes
-    titles = Covered(m.span() for m in _BOOK_TITLE.finditer(text))
-    return [q for q in quotes if not titles.inside(q[1])]  # a name inside a document title
+    # A name inside a document title is none: the quotes that open inside each title, found by
+    # bisection (a page has a few titles and dozens of quotes, most of them outside every title).
+    starts = [q[1] for q in quotes]
+    inside = {k for m in _BOOK_TITLE.finditer(text)
+              for k in range(bisect_right(starts, m.start()), bisect_left(starts, m.end()))}
+    return [q for k, q in enumerate(quotes) if k not in inside] if inside else quotes
 
 
 def extract_initiatives(text: str) -> list[Initiative]:
     """Every programme mention in text, in order (a programme may be mentioned often)."""
     w = words()
     quotes = _quotes(text)
-    counts = Counter(name for name, _, _ in quotes)
+    counts = Counter([q[0] for q in quotes])
     found: list[Initiative] = []
+    kind_at, reject_first = w.kind.match, w.reject_first
     for group in _chains(quotes, text):
         last = group[-1][2]
-        kind = _kind_after(text, last)
+        m = kind_at(text, last)
+        kind = (m["near"] or m["far"]) if m else None
         triggered: bool | None = None  # looked for once, and only when no other evidence answers
         for name, start, end in group:
             never, digits, shaped = _name_traits(name)
-            if never or digits and not kind or text.startswith(w.reject_after, end):
+            if never or digits and not kind or text[end : end + 1] in reject_first and text.startswith(w.reject_after, end):
                 continue
             if not (kind or shaped or counts[name] > 1):
                 if triggered is None:
                     first = group[0][1]
-                    triggered = bool(w.trigger_end.search(text[max(0, first - 6) : first]))
+                    triggered = bool(w.trigger_end.search(text[first - 6 if first > 6 else 0 : first]))
                 if not triggered:
                     continue
             found.append(Initiative(name, kind if end == last else None, start, end))
-    if not any(known in text for known in w.known_names):
+    known = _spans(text, w.known)
+    if not known:
         return found  # in order: quotes are found in order
     quoted_at = {i.char_start + 1 for i in found}
-    for m in w.known.finditer(text):
-        if m.start() not in quoted_at:
-            found.append(Initiative(name=m.group(), kind=None, char_start=m.start(), char_end=m.end()))
+    for start, end in known:
+        if start not in quoted_at:
+            found.append(Initiative(name=text[start:end], kind=None, char_start=start, char_end=end))
     return sorted(found, key=lambda i: i.char_start)
+
+
+@cache
+def _quoted(marks: tuple[str, ...]) -> re.Pattern[str]:
+    """Quotes opened by these marks (the ones a page holds): re looks for one opening mark fast, for
+    one of several at every character. One group per kind of mark (re has no repeated names)."""
+    return re.compile("|".join(f"{o}([^{o}{c}\n]{{2,30}}){c}" for o, c in marks) or "(?!)")
+
+
+def _spans(text: str, words: tuple[str, ...]) -> list[tuple[int, int]]:
+    """Where a search for the alternation of words (in this order) finds them: left to right, the
+    first word that stands at a position, none overlapping. str.find finds each word faster than
+    regex tries the alternation at every character."""
+    hits = []
+    for order, word in enumerate(words):
+        at = text.find(word)
+        while at >= 0:
+            hits.append((at, order, at + len(word)))
+            at = text.find(word, at + 1)
+    spans: list[tuple[int, int]] = []
+    reached = 0
+    for start, _, end in sorted(hits):
+        if start >= reached:
+            spans.append((start, end))
+            reached = end
+    return spans
 
 
 def link_initiatives(metrics: list[Metric], initiatives: list[Initiative]) -> list[str | None]:

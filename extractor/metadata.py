@@ -1,11 +1,14 @@
 """Metadata from the page's header lines and bylines: title, date, source, author, url."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import regex
 
 from . import lexicon
+from .literals import prefilter
+from .re_classes import for_re
 from .records import ArticleMeta, CleanText
 
 # Field labels as pages write them; a value runs to the next label, two spaces or the line end.
@@ -20,40 +23,44 @@ _ANY_LABEL = (
     r"(?:文章来源|信息来源|稿件来源|来源|稿源|发布机构|作者|原文链接|原文地址|原文网址|原标题|发布时间|发布日期"
     r"|发表于|日期|时间|编辑|责任编辑|人气|点击|浏览|阅读|字号|索引号|文号)\s*[:：]"
 )
+# The patterns are written for regex and compiled by re (re_classes.for_re: the same classes), which
+# tries them several times faster on short lines; those that need regex's syntax are compiled by it.
 _FIELD = {
-    key: regex.compile(rf"{label}\s*[:：]\s*(?P<v>.*?)\s*(?=\s{{2,}}|{_ANY_LABEL}|$)")
+    key: re.compile(for_re(rf"{label}\s*[:：]\s*(?P<v>.*?)\s*(?=\s{{2,}}|{_ANY_LABEL}|$)"))
     for key, label in _LABELS.items()
 }
-_DATE = regex.compile(
+_DATE = re.compile(for_re(
     r"(?<!\d)(?P<y>(?:19|20)\d{2})\s*(?:[-/.]|年)\s*(?P<m>\d{1,2})\s*(?:[-/.]|月)\s*(?P<d>\d{1,2})(?!\d)"
-)
+))
 _NO_AUTHOR = {"佚名", "未知", "本站", "admin", "管理员", "编辑部", "网络", "本网"}
 _BYLINE_ZONE = 120  # characters at the start and end of the body where a byline may stand
 _AUTHOR_MAX = 20  # a labelled author that is no list of names (某某县融媒体中心) is kept up to this length
 # A word of a byline: a name of 2-4 characters (or a transcribed name with a middle dot) standing alone.
-_WORD = regex.compile(r"\p{Han}{2,4}(?:·\p{Han}{1,8})?(?!\p{Han})")
-_NAME_GAP = regex.compile(r"[ 、,]*")
-_NAME_END = regex.compile(r"(?:报道|摄|电)$")  # 张三 长沙报道: a place the reporter filed from
+_WORD = re.compile(for_re(r"\p{Han}{2,4}(?:·\p{Han}{1,8})?(?!\p{Han})"))
+_NAME_GAP = re.compile(r"[ 、,]*")
+_NAME_END = re.compile(r"(?:报道|摄|电)$")  # 张三 长沙报道: a place the reporter filed from
+# regex: it searches these for the word they end with; re tries every character.
 _REPORTED_FROM = regex.compile(r"(?P<v>\p{Han}{2,4})\s+\p{Han}{2,4}报道")
 _REPORT_PLACE = regex.compile(r"\p{Han}{2,4}报道")
-_BYLINE_PUNCT = regex.compile(r"[\s、,□()|/]+")
+_BYLINE_PUNCT = re.compile(for_re(r"[\s、,□()|/]+"))
 # A closing parenthesis of names at the very end of the body: …有效开辟了第二课堂。(庹中丽)
-_TRAILING = regex.compile(r"[(]\s*(?P<v>[^()]{2,40}?)\s*[)]\s*\|?\s*$")
-_TITLE_SITE_SUFFIX = regex.compile(r"\s*[_|｜-]\s*[^_|｜-]{2,20}(?:网|政府|门户|频道|新闻)$")
+_TRAILING = re.compile(for_re(r"[(]\s*(?P<v>[^()]{2,40}?)\s*[)]\s*\|?\s*$"))
+_TITLE_SITE_SUFFIX = re.compile(for_re(r"\s*[_|｜-]\s*[^_|｜-]{2,20}(?:网|政府|门户|频道|新闻)$"))
 # A wire dateline glued before the headline: 新华社呼和浩特5月3日电 题:…, 本报讯 …
 _TITLE_DATELINE = regex.compile(
     r"^(?:[\p{Han}\w]{2,16}?\d{1,2}月\d{1,2}日(?:电|讯)|(?:本|\p{Han}{1,8}[网报台社])讯)\s*(?:[(][^()]{0,30}[)])?\s*(?:题\s*[:：])?\s*"
 )
 # Home-page links glued to a source: 某某县人民政府网_首页, 某某日报-首页
-_SOURCE_HOME = regex.compile(r"\s*[_|｜>-]?\s*(?:网站)?首页\s*$")
+_SOURCE_HOME = re.compile(for_re(r"\s*[_|｜>-]?\s*(?:网站)?首页\s*$"))
 
 
 @dataclass(frozen=True, slots=True)
 class _Bylines:
     first_chars: frozenset[str]
     not_names: frozenset[str]
-    role: regex.Pattern[str]
-    source_stop: regex.Pattern[str]
+    role: regex.Pattern[str]  # regex: it looks behind at several widths, and searches it faster than re would
+    role_words: re.Pattern[str]  # found in every text the role pattern matches in (literals.py)
+    source_stop: re.Pattern[str]
 
 
 @lexicon.cached
@@ -69,7 +76,8 @@ def _bylines() -> _Bylines:
         first_chars=frozenset(names["first_chars"].replace("\n", "")),
         not_names=frozenset(names["not_names"]) | frozenset(w.strip("/|") for w in byline["roles"]),
         role=role,
-        source_stop=regex.compile(rf"\s*(?:{stops}|(?:19|20)\d{{2}}[-/.年]).*$"),
+        role_words=prefilter([role.pattern]),
+        source_stop=re.compile(for_re(rf"\s*(?:{stops}|(?:19|20)\d{{2}}[-/.年]).*$")),
     )
 
 
@@ -111,15 +119,18 @@ def _join(names: list[str], gaps: list[str]) -> str | None:
     """One author string: the names as a list, joined with 、 when the page listed them so."""
     if not names:
         return None
-    joiner = "、" if gaps and all(regex.search(r"[、,]", g) for g in gaps) else " "
+    joiner = "、" if gaps and all("、" in g or "," in g for g in gaps) else " "
     return joiner.join(dict.fromkeys(names))
 
 
 def _role_names(text: str) -> str | None:
     """The names after every role word in text: 本报讯(通讯员 王小明 记者 赵强) → 王小明 赵强."""
+    words = _bylines()
+    if not words.role_words.search(text):  # most headlines and header lines name no role
+        return None
     names: list[str] = []
     gaps: list[str] = []
-    for role in _bylines().role.finditer(text):
+    for role in words.role.finditer(text):
         found, between = _names_from(text, role.end())
         names += found
         gaps += between

@@ -31,6 +31,18 @@ def test_pinyin_annotations_are_removed() -> None:
     assert strip_pinyin("《条例(试行)》和(APP)") == ("《条例(试行)》和(APP)", False)
 
 
+@pytest.mark.parametrize(("text", "stripped"), [
+    ("新闻?(wén)中心", "新闻?中心"),  # after a character the encoder lost
+    ("(dǎng)建工作", "(dǎng)建工作"),  # at the start: no character before it
+    ("APP(dǎng)建", "APP(dǎng)建"),  # after a Latin letter
+    ("𠀀(dǎng)建", "𠀀建"),  # after an ideograph outside the basic block
+    ("党(dang)建", "党(dang)建"),  # no tone mark
+    ("党(zhuàngzhuàng)建", "党(zhuàngzhuàng)建"),  # longer than a syllable
+])
+def test_pinyin_only_right_after_a_character(text: str, stripped: str) -> None:
+    assert strip_pinyin(text)[0] == stripped
+
+
 def test_traditional_is_converted_and_simplified_left_alone() -> None:
     text, script, converted = to_simplified("黨建領航風帆勁,路口鎮開展基層黨組織書記培訓。")
     assert (script, converted) == ("traditional", True)
@@ -147,3 +159,45 @@ def test_a_true_footer_ends_the_page() -> None:
 def test_a_related_block_above_the_article_stops_at_its_headline() -> None:
     page = ["相关新闻", "我县新增就业岗位1200个", "某某镇:党建引领乡村振兴", "时间:2024-07-16 来源:某某先锋", PARAGRAPH_1]
     assert layout("\n".join(page)) == ("某某镇:党建引领乡村振兴", ["时间:2024-07-16 来源:某某先锋"], [PARAGRAPH_1])
+
+
+LONG_PROSE = PARAGRAPH_1 + PARAGRAPH_2  # longer than any furniture line: judged without the line cache
+
+
+@pytest.mark.parametrize(("line", "kept"), [
+    (LONG_PROSE + " 责任编辑:王五", [LONG_PROSE]),  # a footer marker at the end of a long line
+    (LONG_PROSE + " COPYRIGHT 2024", [LONG_PROSE]),  # a marker that ignores case
+    ("本站转载的文章仅供学习交流,不代表本站观点," + LONG_PROSE, []),  # the site's legal text, however long
+    (LONG_PROSE, [LONG_PROSE]),
+])
+def test_long_lines_are_read_for_footer_markers_and_legal_text(line: str, kept: list[str]) -> None:
+    assert strip_furniture([line]) == kept
+
+
+@pytest.mark.parametrize(("line", "reading"), [
+    # (labelled metadata, furniture to drop, a block heading, where a footer marker starts, legal text)
+    ("来源:某某县融媒体中心", (True, False, False, None, False)),
+    ("作者:张三 责任编辑:王五", (True, False, False, 6, False)),  # labelled: kept whole by strip_furniture
+    ("【打印本页】【关闭窗口】", (False, True, False, None, False)),
+    ("相关阅读", (False, False, True, None, False)),
+    ("某某镇:党建引领乡村振兴 责任编辑:王五", (False, False, False, 13, False)),
+    ("本站文章仅供学习交流", (False, False, False, None, True)),
+    ("全镇新建党群服务站12个。", (False, False, False, None, False)),
+])
+def test_a_short_line_is_read_once_for_every_rule(line: str, reading: tuple[object, ...]) -> None:
+    from extractor.cleaning import _patterns, _short_reading
+
+    assert _short_reading(line, _patterns()) == reading
+
+
+@pytest.mark.parametrize(("line", "labelled"), [
+    ("发布时间:2024-07-16 来源:某某先锋", True),
+    ("某某先锋 来源 : 县委组织部", True),  # a label after other words, a space before its colon
+    ("发布时间:2024-07-16", True),
+    ("来源某某先锋", False),  # no colon after the label
+    ("时间就是生命:抢险一线见闻", False),  # a label word not followed by its colon
+])
+def test_has_label(line: str, labelled: bool) -> None:
+    from extractor.cleaning import _has_label
+
+    assert _has_label(line) is labelled

@@ -84,3 +84,4 @@ def test_flags(sentence: str, span: str, unit_class: str, expected: set[str]) ->
 def test_flags_of_extracted_metrics(text: str, expected: list[tuple[str, bool, bool, bool]]) -> None:
     metrics = annotate(extract_metrics(text), 0)
     assert [(m.span_text, m.is_rate, m.is_target, m.is_threshold) for m in metrics] == expected
+

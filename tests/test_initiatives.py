@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+import regex
 
 from extractor.claims import extract_metrics
 from extractor.initiatives import extract_initiatives, link_initiatives
@@ -55,3 +56,41 @@ def test_metric_links_to_the_programme_of_its_sentence() -> None:
     metrics = extract_metrics(text)
     linked = link_initiatives(metrics, extract_initiatives(text))
     assert [(m.span_text, name) for m, name in zip(metrics, linked)] == [("40余场次", "首峰夜话"), ("10名", None)]
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ("落实三会一课、两学一做和三会一课制度", ("三会一课", "两学一做")),
+    ("三会一课一课", ("三会一课", "一课")),  # the first word at a position, then past its end
+    ("会一课三会一课", ("三会一课", "会一课", "一课")),
+    ("aaaa", ("aa", "a")),  # no overlaps: two matches, not three
+    ("ab", ("a", "ab")),  # the order of the words decides, as in an alternation
+    ("党建引领", ("三会一课",)),
+])
+def test_spans_are_what_a_search_for_the_alternation_finds(text: str, words: tuple[str, ...]) -> None:
+    from extractor.initiatives import _spans
+
+    alternation = regex.compile("|".join(map(regex.escape, words)))
+    assert _spans(text, words) == [m.span() for m in alternation.finditer(text)]
+
+
+def test_known_names_stand_in_the_order_of_their_alternation() -> None:
+    from extractor import lexicon
+    from extractor.initiatives import words
+
+    assert "|".join(map(regex.escape, words().known)) == lexicon.alternation(lexicon.load("initiatives")["known"])
+    assert len(words().known) > 1  # an order to check
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    ("开展“红色驿站”和‘党员先锋’及「清风行动」", ["红色驿站", "党员先锋", "清风行动"]),
+    ("开展‘党员先锋’活动", ["党员先锋"]),
+    ("「清風行動」“红色驿站”", ["清風行動", "红色驿站"]),
+    ("“红色‘驿站’”", ["红色‘驿站’"]),  # a single quote inside a double one is part of its name
+    ("“红\n色”“ 党员先锋 ”", ["党员先锋"]),  # no line break inside; white space around the name goes
+    ("学习《关于“红色驿站”的通知》和“党员先锋”", ["党员先锋"]),  # inside a document title: no name
+    ("没有引号的句子", []),
+])
+def test_quotes_of_every_kind_of_mark_a_page_holds(text: str, names: list[str]) -> None:
+    from extractor.initiatives import _quotes
+
+    assert [name for name, _, _ in _quotes(text)] == names

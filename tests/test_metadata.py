@@ -127,3 +127,15 @@ def test_title(page: str, title: str | None) -> None:
 def test_supplied_metadata_wins() -> None:
     meta = extract_meta(clean("某某镇开展宣讲140余场次。"), {"title": "某某镇宣讲", "published": "2024/7/16", "url": "http://x.gov.cn/1"})
     assert (meta.title, meta.published, meta.url) == ("某某镇宣讲", "2024-07-16", "http://x.gov.cn/1")
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    ("本报讯(通讯员 王小明 记者 赵强)", "王小明 赵强"),
+    ("文/张三 图/李四", "张三 李四"),
+    ("某某镇:党建引领乡村振兴", None),  # no role word: not read for names
+    ("拍摄现场群众踊跃参与", None),  # a role word inside a word of the text
+])
+def test_role_names(text: str, names: str | None) -> None:
+    from extractor.metadata import _role_names
+
+    assert _role_names(text) == names
