@@ -110,7 +110,9 @@ class Gazetteer:
         support = (SupportBySource([(o.source, o.hit.codes) for o in found])
                    if any(len(o.hit.codes) > 1 for o in found) else None)
         unlisted = self._unlisted(found)
-        weighed = [Weighed(f, self._decide(f, support, attested, unlisted), *self._weigh(f, attested)) for f in found]
+        settled: dict[tuple[tuple[str, ...], str, str], Resolution] = {}  # ambiguous names, as decided in this article
+        weighed = [Weighed(f, self._decide(f, support, attested, unlisted, settled), *self._weigh(f, attested))
+                   for f in found]
         self._mark_lead(weighed)
         return self._primary(weighed, texts), weighed
 
@@ -129,7 +131,7 @@ class Gazetteer:
         return out
 
     def _decide(self, f: Found, support: SupportBySource | None, attested: set[str],
-                unlisted: Mapping[str, tuple[str, str]]) -> Resolution:
+                unlisted: Mapping[str, tuple[str, str]], settled: dict[tuple[tuple[str, ...], str, str], Resolution]) -> Resolution:
         hit = f.hit
         codes = hit.codes
         if hit.kind == "unlisted":
@@ -141,16 +143,27 @@ class Gazetteer:
             return Resolution(self.index.get(county), "co-mention", town=town)
         if len(codes) == 1:
             return self._resolved(codes[0], "parent-in-text" if hit.narrowed else "unique")
-        if hit.kind == "short":  # a stem whose full name is in the article: 长沙 with 长沙县
+        # An ambiguous name is settled by what the whole article says: the same way each time it is named.
+        key = (codes, hit.kind, f.source)
+        known = settled.get(key)
+        if known is None:
+            known = settled[key] = self._settle(codes, hit.kind, f.source, support, attested)
+        return known
+
+    def _settle(self, codes: tuple[str, ...], kind: str, source: str, support: SupportBySource | None,
+                attested: set[str]) -> Resolution:
+        """Which of its candidates an ambiguous name of `source` is."""
+        own = codes
+        if kind == "short":  # a stem whose full name is in the article: 长沙 with 长沙县
             named = tuple(c for c in codes if c in attested)
             if len(named) == 1:
                 return self._resolved(named[0], "co-mention")
             codes = named or codes
         for method, sources in SUPPORT_SOURCES:
-            best = support.best(sources, codes, f.source, hit.codes) if support else None
+            best = support.best(sources, codes, source, own) if support else None
             if best:
                 return self._resolved(best, method)
-        if hit.kind == "short":  # 长沙 (市 or 县), 吉林 (省 or 市): the larger unit
+        if kind == "short":  # 长沙 (市 or 县), 吉林 (省 or 市): the larger unit
             top = min(len(c) for c in codes)
             upper = [c for c in codes if len(c) == top]
             if len(upper) == 1:
@@ -184,16 +197,19 @@ class Gazetteer:
 
     def _primary(self, weighed: list[Weighed], texts: list[tuple[str, str]]) -> Resolution:
         tree = SupportTree(self.index)
-        for w in weighed:
-            in_title = w.found.source == "title" and w.strong
-            if w.resolution.division:
-                tree.add(w.resolution.division.code, w.weight, w.strong, in_title, w.resolution.town)
-            elif len(w.found.hit.codes) > 1:
-                tree.add_group(w.found.hit.codes, w.weight, w.strong, in_title)
-        for src, text in texts:
-            if src in ("title", "body"):
-                for m in SCOPE.finditer(text):
-                    tree.add_scope(SCOPE_LEVELS[m.group(1)], m.group(1), SOURCE_WEIGHT[src])
+        scopes = [(suffix, SOURCE_WEIGHT[src]) for src, text in texts if src in ("title", "body")
+                  for suffix in SCOPE.findall(text)]
+        if all((w.weight * 4).is_integer() for w in weighed):
+            self._add_summed(tree, weighed, scopes)
+        else:  # a weight such as 0.2 rounds, and sums that round depend on their order: each in turn
+            for w in weighed:
+                in_title = w.found.source == "title" and w.strong
+                if w.resolution.division:
+                    tree.add(w.resolution.division.code, w.weight, w.strong, in_title, w.resolution.town)
+                elif len(w.found.hit.codes) > 1:
+                    tree.add_group(w.found.hit.codes, w.weight, w.strong, in_title)
+            for suffix, weight in scopes:
+                tree.add_scope(SCOPE_LEVELS[suffix], suffix, weight)
         node = tree.walk()
         if isinstance(node, frozenset):
             return Resolution(None, "unresolved", tuple(d for c in sorted(node) if (d := self.index.get(c))))
@@ -202,6 +218,40 @@ class Gazetteer:
         if isinstance(node, tuple):  # a town the gazetteer does not list under its county
             return Resolution(self.index.get(node[0]), "parent-in-text", town=node[1])
         return Resolution(self.index.get(node), self._method_for(node, weighed))
+
+    @staticmethod
+    def _add_summed(tree: SupportTree, weighed: list[Weighed], scopes: list[tuple[str, float]]) -> None:
+        """The mentions into the tree, each place once with the sum of its weights: multiples of 1/4 add up
+        exactly in any order, so the tree is the one adding them one by one makes (its units are first
+        added in the same order). So are the scopes: all of one kind go to the same unit, and the units of
+        two kinds never are the same (their names end in different characters)."""
+        nodes: dict[tuple[str | None, str | tuple[str, ...] | None], list[float | bool]] = {}
+        for w in weighed:
+            res = w.resolution
+            if res.division:
+                key: tuple[str | None, str | tuple[str, ...] | None] = (res.division.code, res.town)
+            elif len(w.found.hit.codes) > 1:
+                key = (None, w.found.hit.codes)
+            else:
+                continue
+            in_title = w.found.source == "title" and w.strong
+            known = nodes.get(key)
+            if known is None:
+                nodes[key] = [w.weight, w.strong, in_title]
+            else:
+                known[0] += w.weight
+                known[1] = known[1] or w.strong
+                known[2] = known[2] or in_title
+        for (code, other), (weight, strong, in_title) in nodes.items():
+            if code is None:
+                tree.add_group(other, weight, strong, in_title)
+            else:
+                tree.add(code, weight, strong, in_title, other)
+        summed: dict[str, float] = {}
+        for suffix, weight in scopes:
+            summed[suffix] = summed.get(suffix, 0.0) + weight
+        for suffix, weight in summed.items():
+            tree.add_scope(SCOPE_LEVELS[suffix], suffix, weight)
 
     @staticmethod
     def _method_for(code: str, weighed: list[Weighed]) -> str:
