@@ -17,6 +17,7 @@ weighs and walks).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -107,7 +108,7 @@ class Gazetteer:
         found, attested = self._finder.find_all(texts)
         found += self._finder.url_hits(url)
         # what each mention could be, for settling the ambiguous ones by the others
-        support = (SupportBySource([(o.source, o.hit.codes) for o in found])
+        support = (_Support([(o.source, o.hit.codes) for o in found])
                    if any(len(o.hit.codes) > 1 for o in found) else None)
         unlisted = self._unlisted(found)
         settled: dict[tuple[tuple[str, ...], str, str], Resolution] = {}  # ambiguous names, as decided in this article
@@ -130,7 +131,7 @@ class Gazetteer:
                     out[stem] = (f.hit.codes[0], f.hit.town)
         return out
 
-    def _decide(self, f: Found, support: SupportBySource | None, attested: set[str],
+    def _decide(self, f: Found, support: _Support | None, attested: set[str],
                 unlisted: Mapping[str, tuple[str, str]], settled: dict[tuple[tuple[str, ...], str, str], Resolution]) -> Resolution:
         hit = f.hit
         codes = hit.codes
@@ -150,7 +151,7 @@ class Gazetteer:
             known = settled[key] = self._settle(codes, hit.kind, f.source, support, attested)
         return known
 
-    def _settle(self, codes: tuple[str, ...], kind: str, source: str, support: SupportBySource | None,
+    def _settle(self, codes: tuple[str, ...], kind: str, source: str, support: _Support | None,
                 attested: set[str]) -> Resolution:
         """Which of its candidates an ambiguous name of `source` is."""
         own = codes
@@ -202,14 +203,7 @@ class Gazetteer:
         if all((w.weight * 4).is_integer() for w in weighed):
             self._add_summed(tree, weighed, scopes)
         else:  # a weight such as 0.2 rounds, and sums that round depend on their order: each in turn
-            for w in weighed:
-                in_title = w.found.source == "title" and w.strong
-                if w.resolution.division:
-                    tree.add(w.resolution.division.code, w.weight, w.strong, in_title, w.resolution.town)
-                elif len(w.found.hit.codes) > 1:
-                    tree.add_group(w.found.hit.codes, w.weight, w.strong, in_title)
-            for suffix, weight in scopes:
-                tree.add_scope(SCOPE_LEVELS[suffix], suffix, weight)
+            self._add_each(tree, weighed, scopes)
         node = tree.walk()
         if isinstance(node, frozenset):
             return Resolution(None, "unresolved", tuple(d for c in sorted(node) if (d := self.index.get(c))))
@@ -218,6 +212,18 @@ class Gazetteer:
         if isinstance(node, tuple):  # a town the gazetteer does not list under its county
             return Resolution(self.index.get(node[0]), "parent-in-text", town=node[1])
         return Resolution(self.index.get(node), self._method_for(node, weighed))
+
+    @staticmethod
+    def _add_each(tree: SupportTree, weighed: list[Weighed], scopes: list[tuple[str, float]]) -> None:
+        """The mentions into the tree one by one, in the article's order, then the scopes."""
+        for w in weighed:
+            in_title = w.found.source == "title" and w.strong
+            if w.resolution.division:
+                tree.add(w.resolution.division.code, w.weight, w.strong, in_title, w.resolution.town)
+            elif len(w.found.hit.codes) > 1:
+                tree.add_group(w.found.hit.codes, w.weight, w.strong, in_title)
+        for suffix, weight in scopes:
+            tree.add_scope(SCOPE_LEVELS[suffix], suffix, weight)
 
     @staticmethod
     def _add_summed(tree: SupportTree, weighed: list[Weighed], scopes: list[tuple[str, float]]) -> None:
@@ -261,6 +267,27 @@ class Gazetteer:
         if best is None:  # only unresolved names under it, all within this unit
             return "common-parent"
         return {"context": "outlet-name", "url": "url"}.get(best.found.source, best.resolution.method)
+
+
+class _Support:
+    """The support of an article's mentions (SupportBySource), asked only about the candidates it may
+    support: those in a province that a mention of the sources other than the one asking names (each
+    relation it counts is within a province). A candidate no other mention is near has no support and
+    cannot lead, so leaving it out changes no answer; a name none of whose candidates is near anything
+    is not asked about."""
+
+    def __init__(self, mentions: list[tuple[str, tuple[str, ...]]]) -> None:
+        self._mentions = mentions
+        self._table = SupportBySource(mentions)
+        self._near: dict[tuple[str, ...], Counter[str]] = {}  # sources → how many of their mentions name each province
+
+    def best(self, sources: tuple[str, ...], codes: tuple[str, ...], source: str, own: tuple[str, ...]) -> str | None:
+        near = self._near.get(sources)
+        if near is None:
+            near = self._near[sources] = Counter(p for s, cs in self._mentions if s in sources for p in {c[:2] for c in cs})
+        asking = source in sources  # the mention asking names the province of each of its candidates
+        hopeful = tuple(c for c in codes if near[c[:2]] > asking)
+        return self._table.best(sources, hopeful, source, own) if hopeful else None
 
 
 @cache
