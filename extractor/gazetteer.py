@@ -17,6 +17,7 @@ weighs and walks).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -107,10 +108,12 @@ class Gazetteer:
         found, attested = self._finder.find_all(texts)
         found += self._finder.url_hits(url)
         # what each mention could be, for settling the ambiguous ones by the others
-        support = (SupportBySource([(o.source, o.hit.codes) for o in found])
+        support = (_Support([(o.source, o.hit.codes) for o in found])
                    if any(len(o.hit.codes) > 1 for o in found) else None)
         unlisted = self._unlisted(found)
-        weighed = [Weighed(f, self._decide(f, support, attested, unlisted), *self._weigh(f, attested)) for f in found]
+        settled: dict[tuple[tuple[str, ...], str, str], Resolution] = {}  # ambiguous names, as decided in this article
+        weighed = [Weighed(f, self._decide(f, support, attested, unlisted, settled), *self._weigh(f, attested))
+                   for f in found]
         self._mark_lead(weighed)
         return self._primary(weighed, texts), weighed
 
@@ -128,8 +131,8 @@ class Gazetteer:
                     out[stem] = (f.hit.codes[0], f.hit.town)
         return out
 
-    def _decide(self, f: Found, support: SupportBySource | None, attested: set[str],
-                unlisted: Mapping[str, tuple[str, str]]) -> Resolution:
+    def _decide(self, f: Found, support: _Support | None, attested: set[str],
+                unlisted: Mapping[str, tuple[str, str]], settled: dict[tuple[tuple[str, ...], str, str], Resolution]) -> Resolution:
         hit = f.hit
         codes = hit.codes
         if hit.kind == "unlisted":
@@ -141,16 +144,27 @@ class Gazetteer:
             return Resolution(self.index.get(county), "co-mention", town=town)
         if len(codes) == 1:
             return self._resolved(codes[0], "parent-in-text" if hit.narrowed else "unique")
-        if hit.kind == "short":  # a stem whose full name is in the article: 长沙 with 长沙县
+        # An ambiguous name is settled by what the whole article says: the same way each time it is named.
+        key = (codes, hit.kind, f.source)
+        known = settled.get(key)
+        if known is None:
+            known = settled[key] = self._settle(codes, hit.kind, f.source, support, attested)
+        return known
+
+    def _settle(self, codes: tuple[str, ...], kind: str, source: str, support: _Support | None,
+                attested: set[str]) -> Resolution:
+        """Which of its candidates an ambiguous name of `source` is."""
+        own = codes
+        if kind == "short":  # a stem whose full name is in the article: 长沙 with 长沙县
             named = tuple(c for c in codes if c in attested)
             if len(named) == 1:
                 return self._resolved(named[0], "co-mention")
             codes = named or codes
         for method, sources in SUPPORT_SOURCES:
-            best = support.best(sources, codes, f.source, hit.codes) if support else None
+            best = support.best(sources, codes, source, own) if support else None
             if best:
                 return self._resolved(best, method)
-        if hit.kind == "short":  # 长沙 (市 or 县), 吉林 (省 or 市): the larger unit
+        if kind == "short":  # 长沙 (市 or 县), 吉林 (省 or 市): the larger unit
             top = min(len(c) for c in codes)
             upper = [c for c in codes if len(c) == top]
             if len(upper) == 1:
@@ -184,16 +198,12 @@ class Gazetteer:
 
     def _primary(self, weighed: list[Weighed], texts: list[tuple[str, str]]) -> Resolution:
         tree = SupportTree(self.index)
-        for w in weighed:
-            in_title = w.found.source == "title" and w.strong
-            if w.resolution.division:
-                tree.add(w.resolution.division.code, w.weight, w.strong, in_title, w.resolution.town)
-            elif len(w.found.hit.codes) > 1:
-                tree.add_group(w.found.hit.codes, w.weight, w.strong, in_title)
-        for src, text in texts:
-            if src in ("title", "body"):
-                for m in SCOPE.finditer(text):
-                    tree.add_scope(SCOPE_LEVELS[m.group(1)], m.group(1), SOURCE_WEIGHT[src])
+        scopes = [(suffix, SOURCE_WEIGHT[src]) for src, text in texts if src in ("title", "body")
+                  for suffix in SCOPE.findall(text)]
+        if all((w.weight * 4).is_integer() for w in weighed):
+            self._add_summed(tree, weighed, scopes)
+        else:  # a weight such as 0.2 rounds, and sums that round depend on their order: each in turn
+            self._add_each(tree, weighed, scopes)
         node = tree.walk()
         if isinstance(node, frozenset):
             return Resolution(None, "unresolved", tuple(d for c in sorted(node) if (d := self.index.get(c))))
@@ -204,6 +214,52 @@ class Gazetteer:
         return Resolution(self.index.get(node), self._method_for(node, weighed))
 
     @staticmethod
+    def _add_each(tree: SupportTree, weighed: list[Weighed], scopes: list[tuple[str, float]]) -> None:
+        """The mentions into the tree one by one, in the article's order, then the scopes."""
+        for w in weighed:
+            in_title = w.found.source == "title" and w.strong
+            if w.resolution.division:
+                tree.add(w.resolution.division.code, w.weight, w.strong, in_title, w.resolution.town)
+            elif len(w.found.hit.codes) > 1:
+                tree.add_group(w.found.hit.codes, w.weight, w.strong, in_title)
+        for suffix, weight in scopes:
+            tree.add_scope(SCOPE_LEVELS[suffix], suffix, weight)
+
+    @staticmethod
+    def _add_summed(tree: SupportTree, weighed: list[Weighed], scopes: list[tuple[str, float]]) -> None:
+        """The mentions into the tree, each place once with the sum of its weights: multiples of 1/4 add up
+        exactly in any order, so the tree is the one adding them one by one makes (its units are first
+        added in the same order). So are the scopes: all of one kind go to the same unit, and the units of
+        two kinds never are the same (their names end in different characters)."""
+        nodes: dict[tuple[str | None, str | tuple[str, ...] | None], list[float | bool]] = {}
+        for w in weighed:
+            res = w.resolution
+            if res.division:
+                key: tuple[str | None, str | tuple[str, ...] | None] = (res.division.code, res.town)
+            elif len(w.found.hit.codes) > 1:
+                key = (None, w.found.hit.codes)
+            else:
+                continue
+            in_title = w.found.source == "title" and w.strong
+            known = nodes.get(key)
+            if known is None:
+                nodes[key] = [w.weight, w.strong, in_title]
+            else:
+                known[0] += w.weight
+                known[1] = known[1] or w.strong
+                known[2] = known[2] or in_title
+        for (code, other), (weight, strong, in_title) in nodes.items():
+            if code is None:
+                tree.add_group(other, weight, strong, in_title)
+            else:
+                tree.add(code, weight, strong, in_title, other)
+        summed: dict[str, float] = {}
+        for suffix, weight in scopes:
+            summed[suffix] = summed.get(suffix, 0.0) + weight
+        for suffix, weight in summed.items():
+            tree.add_scope(SCOPE_LEVELS[suffix], suffix, weight)
+
+    @staticmethod
     def _method_for(code: str, weighed: list[Weighed]) -> str:
         """How the primary was decided: by its heaviest mention, or by the metadata it came from."""
         support = [w for w in weighed if w.resolution.division and w.resolution.division.code.startswith(code)]
@@ -211,6 +267,27 @@ class Gazetteer:
         if best is None:  # only unresolved names under it, all within this unit
             return "common-parent"
         return {"context": "outlet-name", "url": "url"}.get(best.found.source, best.resolution.method)
+
+
+class _Support:
+    """The support of an article's mentions (SupportBySource), asked only about the candidates it may
+    support: those in a province that a mention of the sources other than the one asking names (each
+    relation it counts is within a province). A candidate no other mention is near has no support and
+    cannot lead, so leaving it out changes no answer; a name none of whose candidates is near anything
+    is not asked about."""
+
+    def __init__(self, mentions: list[tuple[str, tuple[str, ...]]]) -> None:
+        self._mentions = mentions
+        self._table = SupportBySource(mentions)
+        self._near: dict[tuple[str, ...], Counter[str]] = {}  # sources → how many of their mentions name each province
+
+    def best(self, sources: tuple[str, ...], codes: tuple[str, ...], source: str, own: tuple[str, ...]) -> str | None:
+        near = self._near.get(sources)
+        if near is None:
+            near = self._near[sources] = Counter(p for s, cs in self._mentions if s in sources for p in {c[:2] for c in cs})
+        asking = source in sources  # the mention asking names the province of each of its candidates
+        hopeful = tuple(c for c in codes if near[c[:2]] > asking)
+        return self._table.best(sources, hopeful, source, own) if hopeful else None
 
 
 @cache

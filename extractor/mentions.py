@@ -68,6 +68,7 @@ class _Plain(NamedTuple):
     """A text's candidates, and what was chosen from them before the article's aliases were known."""
 
     candidates: list[_Candidate]
+    chosen: dict[tuple[int, int], Hit | None]  # the matches chosen, each with its hit (None: not fitting its context)
     hits: list[Hit]
     taken: bytearray  # at each character, the length of the match chosen there (0: none)
 
@@ -88,16 +89,6 @@ def _alias_finder(aliases: Mapping[str, Entry]) -> Callable[[str], list[tuple[in
         return lambda text: occurrences(text, aliases)
     index = SurfaceIndex(aliases)
     return lambda text: [(start, end) for start, end, _ in index.find(text)]
-
-
-def _may_change(taken: bytearray, alias_spans: list[tuple[int, int]]) -> bool:
-    """Whether adding these alias occurrences to a text's candidates may change what is chosen.
-
-    Matches are chosen longest first: those longer than every alias are chosen as they were without
-    the aliases. An alias overlapping one of them is never chosen, and when none is, the shorter
-    matches meet the same choices as before. 路口 inside the 路口镇 that made it an alias is the usual case."""
-    longest = max(e - s for s, e in alias_spans)
-    return any(max(taken[s:e]) <= longest for s, e in alias_spans)
 
 
 class MentionFinder:
@@ -121,10 +112,8 @@ class MentionFinder:
         found: list[Found] = []
         for (src, t), p in zip(texts, plain):
             hits = p.hits
-            if aliases and (alias_spans := find_aliases(t)) and _may_change(p.taken, alias_spans):
-                where = {(s, e): entry for s, e, entry in p.candidates}
-                where.update(((s, e), aliases[t[s:e]]) for s, e in alias_spans)  # an alias wins over a surface
-                hits = self._hits(t, [(s, e, entry) for (s, e), entry in where.items()])[0]
+            if aliases and (alias_spans := find_aliases(t)):
+                hits = self._with_aliases(t, p, aliases, alias_spans)
             found += [Found(src, t, h, src == "context" or bool(self._lex.outlet_after.match(t, h.end))) for h in hits]
         attested: set[str] = set().union(*(f.hit.named for f in found))
         attested |= {f.hit.codes[0] for f in found if len(f.hit.codes) == 1 and f.outlet}
@@ -142,24 +131,61 @@ class MentionFinder:
 
     def _plain(self, text: str) -> _Plain:
         """The candidates in a text, and its mentions without the article's aliases."""
-        candidates = self._index.index.find(text)
-        return _Plain(candidates, *self._hits(text, candidates))
+        return self._choose(text, self._index.index.find(text))
 
-    def _hits(self, text: str, candidates: list[_Candidate]) -> tuple[list[Hit], bytearray]:
+    def _choose(self, text: str, candidates: list[_Candidate]) -> _Plain:
         """Longest matches first, then leftmost, without overlaps; those that fit their context,
-        parents and children joined into chains. And the length of the match chosen at each character."""
+        parents and children joined into chains."""
         taken = bytearray(len(text))
-        kept = []
-        for start, end, (codes, kind) in sorted(candidates, key=_longest_leftmost):
+        chosen: dict[tuple[int, int], Hit | None] = {}
+        for start, end, entry in sorted(candidates, key=_longest_leftmost):
             # a chosen match overlapping this one is no shorter, so it covers one of its ends
             if taken[start] or taken[end - 1]:
                 continue
             taken[start:end] = _RUNS[end - start]
-            surface = text[start:end]
-            if self._fits_context(text, start, end, surface, kind):
-                kept.append(Hit(start, end, surface, codes, kind, codes if kind == "full" else ()))
-        kept.sort()  # by start: the chosen matches do not overlap
-        return [h for h in self._chain(kept) if h.kind != "full" or len(h.text) > 2 or self._stands_alone(text, h)], taken
+            chosen[start, end] = self._hit(text, start, end, entry)
+        return _Plain(candidates, chosen, self._finish(text, chosen.values()), taken)
+
+    def _with_aliases(self, text: str, p: _Plain, aliases: Mapping[str, Entry], spans: list[tuple[int, int]]) -> list[Hit]:
+        """The mentions of a text once the aliases occurring at `spans` are candidates too (an alias wins
+        over a surface of the same span): what choosing anew from all of them gives, mostly without doing so.
+
+        Matches are chosen longest first, and a match's fate depends only on the matches overlapping it that
+        come before it. An alias inside a longer match chosen before is never chosen and blocks nothing (路口
+        inside the 路口镇 that made it an alias, the usual case); one spanning a chosen match is that match,
+        read as the alias; one overlapping no candidate and no other alias is chosen and changes nothing
+        else. Any other alias may change the choices around it: there they are made anew."""
+        added: list[tuple[int, int, Hit | None]] = []
+        for s, e in spans:
+            if max(p.taken[s:e]) > e - s:
+                continue
+            if (s, e) not in p.chosen and any(cs < e and s < ce for cs, ce, _ in p.candidates):
+                return self._choose_anew(text, p, aliases, spans)
+            added.append((s, e, self._hit(text, s, e, aliases[text[s:e]])))
+        if not added:
+            return p.hits
+        added.sort()
+        if any(a[1] > b[0] for a, b in zip(added, added[1:])):  # aliases overlapping each other
+            return self._choose_anew(text, p, aliases, spans)
+        return self._finish(text, {**p.chosen, **{(s, e): hit for s, e, hit in added}}.values())
+
+    def _choose_anew(self, text: str, p: _Plain, aliases: Mapping[str, Entry], spans: list[tuple[int, int]]) -> list[Hit]:
+        where = {(s, e): entry for s, e, entry in p.candidates}
+        where.update(((s, e), aliases[text[s:e]]) for s, e in spans)  # an alias wins over a surface
+        return self._choose(text, [(s, e, entry) for (s, e), entry in where.items()]).hits
+
+    def _hit(self, text: str, start: int, end: int, entry: Entry) -> Hit | None:
+        """The mention a chosen match makes, unless it belongs to another word."""
+        codes, kind = entry
+        surface = text[start:end]
+        if self._fits_context(text, start, end, surface, kind):
+            return Hit(start, end, surface, codes, kind, codes if kind == "full" else ())
+        return None
+
+    def _finish(self, text: str, chosen: Iterable[Hit | None]) -> list[Hit]:
+        """The chosen matches that fit their context, by start, parents and children joined into chains."""
+        kept = sorted(h for h in chosen if h)  # by start: the chosen matches do not overlap
+        return [h for h in self._chain(kept) if h.kind != "full" or len(h.text) > 2 or self._stands_alone(text, h)]
 
     def _fits_context(self, text: str, start: int, end: int, surface: str, kind: str) -> bool:
         """Drop matches that belong to another word: 部分乡镇 is not 分乡镇, 中山路 not 中山市."""

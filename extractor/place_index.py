@@ -164,7 +164,8 @@ class PlaceIndex:
         parent is its city when there is one, else its province.)"""
         known = self._ancestry.get(code)
         if known is None:
-            known = tuple(code[:n] for n in (2, 4, 6) if n < len(code) and code[:n] in self.names)
+            heads = (code[:2], code[:4], code[:6])[: max(0, min(3, (len(code) - 1) // 2))]  # those shorter than code
+            known = tuple(filter(self.names.__contains__, heads))
             if code in self.names:  # remembered for divisions only: callers may ask about any string
                 self._ancestry[code] = known
         return known

@@ -248,3 +248,72 @@ def test_many_aliases_are_found_as_each_one_is(gz, monkeypatch: pytest.MonkeyPat
     one_by_one = [(m.start, m.end, m.codes, m.kind) for m in gz.find_mentions(text)]
     assert indexed == one_by_one
     assert sum(kind == "alias" for *_, kind in indexed) > len(stems) // 2  # the stems were found
+
+
+# -- the same answers, found with less work ----------------------------------------------------------
+
+ALIAS_TEXTS = [
+    "路口镇党委提出，为路口高质量发展注入动能",  # a stem standing alone
+    "路口镇和路口乡联合开展活动，路口群众积极参与",  # a stem of two towns
+    "斗山镇召开党员大会，斗山、台山两地党员参加",  # a stem beside a short form
+    "斗山镇党委书记在斗山镇政府讲党课，斗山斗山群众踊跃参与",  # stems inside the full name, and side by side
+    "吴山镇开展培训，长丰县吴山镇党委在吴山召开会议",  # a chain, then the stem
+    "桃林镇开展培训。桃林奋进谱新篇，长沙桃林一带党员参加",  # the stem after a short form
+]
+
+
+@pytest.mark.parametrize("text", ALIAS_TEXTS)
+def test_aliases_added_are_the_aliases_chosen_anew(gz, text):
+    from extractor import mentions
+
+    finder = gz._finder
+    plain = finder._plain(text)
+    aliases = finder._aliases(plain.hits)
+    spans = mentions._alias_finder(aliases)(text)
+    assert spans  # the text names a stem of its towns
+    assert finder._with_aliases(text, plain, aliases, spans) == finder._choose_anew(text, plain, aliases, spans)
+
+
+SUPPORT_ARTICLES = [
+    ("路口镇：党建引领乡村振兴", "长沙县路口镇召开大会。路口镇党委书记讲话，长沙市委组织部参加。", ["长沙县融媒体"]),
+    ("吴山镇开展培训", "吴山镇党委在全镇开展活动，长丰县委组织部指导。吴山镇共培训党员200人。", []),
+    ("龙江镇召开会议", "惠来县龙江镇召开党员大会。龙江镇党委书记作报告，全镇党员参加。", ["揭阳新闻网"]),
+    ("全县推进机关党建", "台山市斗山镇、路口镇和吴山镇党委参加。台山政府网报道，全市各镇学习。", ["台山政府网"]),
+    ("人民网银川6月4日电", "记者 长沙报道 路口镇召开大会，路口镇党委书记讲话，长沙县委组织部参加。", []),
+]
+
+
+@pytest.mark.parametrize("title, body, context", SUPPORT_ARTICLES)
+def test_support_asked_about_near_candidates_answers_as_asked_about_all(gz, title, body, context):
+    from extractor.gazetteer import _Support
+    from extractor.support import SUPPORT_SOURCES, SupportBySource
+
+    texts = [("title", title), ("body", body), *(("context", c) for c in context)]
+    found = gz._finder.find_all(texts)[0]
+    mentions = [(f.source, f.hit.codes) for f in found]
+    near, every = _Support(mentions), SupportBySource(mentions)
+    asked = 0
+    for f in found:
+        if len(f.hit.codes) > 1:
+            for _, sources in SUPPORT_SOURCES:
+                asked += 1
+                assert near.best(sources, f.hit.codes, f.source, f.hit.codes) == every.best(
+                    sources, f.hit.codes, f.source, f.hit.codes)
+    assert asked  # an ambiguous name was asked about
+
+
+@pytest.mark.parametrize("title, body, context", SUPPORT_ARTICLES)
+def test_summed_weights_make_the_tree_adding_one_by_one_makes(gz, title, body, context):
+    from extractor.gazetteer import SCOPE, SOURCE_WEIGHT
+    from extractor.support import SupportTree
+
+    weighed = gz.weigh_article(title, body, context)[1]
+    scopes = [(s, SOURCE_WEIGHT[src]) for src, t in (("title", title), ("body", body)) for s in SCOPE.findall(t)]
+    exact = [w._replace(weight=round(w.weight * 4) / 4) for w in weighed]  # as summed only when exact
+    summed, each = SupportTree(gz.index), SupportTree(gz.index)
+    gz._add_summed(summed, exact, scopes)
+    gz._add_each(each, exact, scopes)
+    assert list(summed.own.items()) == list(each.own.items())
+    assert dict(summed.sub) == dict(each.sub)
+    assert (summed.strong, summed.titled, summed.in_title) == (each.strong, each.titled, each.in_title)
+    assert summed.walk() == each.walk()
