@@ -13,13 +13,13 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import NamedTuple
 
 import regex
 
 from . import lexicon
 from .claim_words import Chars, Phrases, phrases, verbs
+from .memo import memo
 from .numbers import CHINESE_NUMERAL_CHARS
 from .quantities import find_quantities
 from .records import Metric, Quantity, new_metric
@@ -146,7 +146,7 @@ def _label(text: str, floor: int, pos: int) -> str:
 
 
 @lexicon.depends
-@lru_cache(maxsize=4096)  # clauses recur (推选, 其中有)
+@memo  # clauses recur (推选, 其中有)
 def _last_verb(clause: str) -> str | None:
     found = verbs(clause)
     return found[-1].word if found else None
@@ -247,7 +247,7 @@ def _preceding_claim(text: str, floor: int, pos: int, end: int, period: str | No
 
 
 @lexicon.depends
-@lru_cache(maxsize=4096)  # the same clauses stand before figures again and again (同比增长, 其中有)
+@memo  # the same clauses stand before figures again and again (同比增长, 其中有)
 def _read_back(clause: str) -> tuple[str | None, str | None, str | None, bool]:
     """(subject, predicate, change word, headless) of the clause before a figure."""
     ph = phrases()

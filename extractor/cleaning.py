@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 
 import regex
 
 from . import lexicon
 from .literals import prefilter
+from .memo import memo
 from .nfkc import nfkc
 from .re_classes import for_re
 from .records import CleanText
@@ -108,7 +109,7 @@ def _marks(line: str, f: _Furniture) -> tuple[int | None, bool]:
     return cut.start() if cut else None, bool(f.statement.search(line))
 
 
-@lru_cache(maxsize=4096)  # a site's menus and footers recur on every page of it; prose does not
+@memo  # a site's menus and footers recur on every page of it; prose does not
 def _short_reading(line: str, f: _Furniture) -> tuple[bool, bool, bool, int | None, bool]:
     """What the rules say of a short line, read once: (labelled metadata, furniture to drop, a block
     heading, where a footer marker starts, the site's legal text)."""

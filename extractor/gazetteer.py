@@ -20,9 +20,10 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from typing import NamedTuple
 
+from .memo import memo
 from .mentions import Found, Mention, MentionFinder
 from .place_index import DIVISIONS_FILE, NOT_A_PLACE, Division, PlaceIndex, short_stem, town_stem
 from .support import ROOT, SUPPORT_SOURCES, SupportBySource, SupportTree
@@ -71,8 +72,8 @@ class Gazetteer:
         self._lex = index.lex
         # The same in every article: (code, method), and the candidates of an ambiguous name.
         # Bounded, so a crawl naming every town of the country keeps memory flat.
-        self._resolved = lru_cache(maxsize=4096)(self._resolution)
-        self._unresolved = lru_cache(maxsize=4096)(self._unresolved_among)
+        self._resolved = memo(self._resolution)
+        self._unresolved = memo(self._unresolved_among)
 
     def get(self, code: str) -> Division | None:
         return self.index.get(code)

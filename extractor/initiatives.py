@@ -11,12 +11,13 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 
 import regex
 
 from . import lexicon
 from .literals import alternation_order
+from .memo import memo
 from .re_classes import for_re
 from .records import Initiative, Metric
 
@@ -82,7 +83,7 @@ def _shaped_like_programme(name: str) -> bool:
 
 
 @lexicon.depends
-@lru_cache(maxsize=4096)  # the same names are quoted on page after page
+@memo  # the same names are quoted on page after page
 def _name_traits(name: str) -> tuple[bool, bool, bool]:
     """What a quoted name says by itself: (never a programme, all digits, shaped like a programme)."""
     never = name in words().not_programmes or bool(_SENTENCE_END.search(name))

@@ -9,10 +9,10 @@
 from __future__ import annotations
 
 from fractions import Fraction
-from functools import lru_cache
 
 from . import lexicon
 from .flags import flags
+from .memo import memo
 from .records import Metric, complete_metric
 
 _DECIMALS = 6  # base values are rounded once, after exact arithmetic
@@ -32,7 +32,7 @@ def conversions() -> dict[str, tuple[str, Fraction]]:
 
 
 @lexicon.depends
-@lru_cache(maxsize=4096)  # the exact arithmetic is slow, and figures repeat
+@memo  # the exact arithmetic is slow, and figures repeat
 def in_base_unit(value: float, unit: str) -> tuple[float, str]:
     """The value in its class's base unit; a unit no table converts is its own base unit."""
     base, factor = conversions().get(unit, (unit, _ONE))

@@ -15,10 +15,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
+from .memo import memo
 from .place_index import Entry, PlaceIndex, town_stem
 from .surface_index import SurfaceIndex, occurrences
 
@@ -92,13 +92,13 @@ def _alias_finder(aliases: Mapping[str, Entry]) -> Callable[[str], list[tuple[in
 
 
 class MentionFinder:
-    def __init__(self, index: PlaceIndex, remembered: int = 4096) -> None:
+    def __init__(self, index: PlaceIndex) -> None:
         self._index = index
         self._lex = lex = index.lex
         self._followers = {w: (*lex.not_before, *more) for w, more in lex.not_before_word.items()}
-        self._alias_of = lru_cache(maxsize=remembered)(self._alias)  # town code → its stem and what it names
+        self._alias_of = memo(self._alias)  # town code → its stem and what it names
         # metadata strings: their candidates and mentions before aliases (the same in every article)
-        self._metadata = lru_cache(maxsize=remembered)(self._plain)
+        self._metadata = memo(self._plain)
 
     def find_mentions(self, text: str) -> list[Mention]:
         """Place mentions in `text`, leftmost first; town stems count once their full name appears."""

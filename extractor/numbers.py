@@ -6,11 +6,12 @@ caller's business and never reach cn2an, which rejects them or corrupts the valu
 from __future__ import annotations
 
 from decimal import Decimal
-from functools import lru_cache
 from math import prod
 from typing import NamedTuple
 
 import cn2an
+
+from .memo import memo
 
 MULTIPLIERS = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}
 CHINESE_DIGITS = "零〇一二两三四五六七八九"
@@ -31,7 +32,7 @@ def multiplier(chars: str) -> int:
     return prod(MULTIPLIERS[c] for c in chars) if chars else 1
 
 
-@lru_cache(maxsize=4096)  # Decimal arithmetic costs microseconds a figure; digit strings recur
+@memo  # Decimal arithmetic costs microseconds a figure; digit strings recur
 def scaled(digits: str | float, mult: str = "") -> float:
     """The value of written digits times multiplier characters, in decimal arithmetic.
 
@@ -46,13 +47,13 @@ def scaled(digits: str | float, mult: str = "") -> float:
     return round(float(number * multiplier(mult)), 6)
 
 
-@lru_cache(maxsize=4096)
+@memo
 def parse_arabic(digits: str, mult: str = "") -> Numeral:
     """25,000 → 25000; 1.2 with 万 → 12000; a leading minus is kept (-1.6)."""
     return Numeral(scaled(digits, mult), False, False)
 
 
-@lru_cache(maxsize=4096)  # cn2an takes tens of µs a call; the same numerals recur
+@memo  # cn2an takes tens of µs a call; the same numerals recur
 def parse_chinese(numeral: str) -> Numeral | None:
     """五百 → 500, 千 → 1000 (round), 一两千 → 1000 (range low), 十五 → 15; None if not a numeral."""
     if not numeral:
@@ -75,7 +76,7 @@ def parse_chinese(numeral: str) -> Numeral | None:
     return Numeral(scaled(value), False, False)
 
 
-@lru_cache(maxsize=4096)
+@memo
 def parse_percent_words(numeral: str) -> Numeral | None:
     """The N of 百分之N, Arabic or Chinese (百分之三点五 → 3.5)."""
     if numeral.replace(".", "", 1).isdigit():

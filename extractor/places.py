@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass
-from functools import lru_cache
 
 from .gazetteer import Resolution, load
+from .memo import memo
 from .records import Metric, Place, PlaceMention
 
 
@@ -22,7 +22,7 @@ class Located:
     place_paths: dict[str, list[Place]]
 
 
-@lru_cache(maxsize=4096)  # the same places in article after article; the paths are immutable
+@memo  # the same places in article after article; the paths are immutable
 def _path(code: str, town: str | None = None) -> tuple[Place, ...]:
     """Province first, down to the division, and to the unlisted town under it when there is one."""
     if town:

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from functools import lru_cache
 from math import lcm
 from typing import TYPE_CHECKING, NamedTuple
+
+from .memo import memo
 
 if TYPE_CHECKING:
     from .place_index import PlaceIndex
@@ -121,7 +122,7 @@ class SupportTree:
 _PREFIX_SLICES = tuple(slice(n) for n in LEVELS)
 
 
-@lru_cache(maxsize=4096)  # the same few thousand codes are asked about in article after article
+@memo  # the same few thousand codes are asked about in article after article
 def _prefixes(code: str) -> frozenset[str]:
     """The codes a code starts with, itself included: 430121 → 43, 4301, 430121."""
     return frozenset(map(code.__getitem__, _PREFIX_SLICES))
@@ -137,7 +138,7 @@ class CodeSets(NamedTuple):  # hashed and compared in C (a dataclass's __hash__ 
     size: int
 
     @staticmethod
-    @lru_cache(maxsize=4096)  # bounded: each entry holds two sets (memory must stay flat in N)
+    @memo  # bounded: each entry holds two sets (memory must stay flat in N)
     def of(codes: tuple[str, ...]) -> CodeSets:
         return CodeSets(frozenset(codes), frozenset().union(*map(_prefixes, codes)), len(codes))
 

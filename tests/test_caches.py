@@ -7,10 +7,11 @@ import functools
 import gc
 from pathlib import Path
 
+from extractor.memo import ENTRIES
 from extractor.pipeline import extract
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
-MOST = 4096  # entries: the largest bound any cache of the rules may have
+MOST = ENTRIES  # the largest bound any cache of the rules may have (memo.py)
 FEW = 64  # an unbounded cache (functools.cache) must be one of rules built from the lexicons
 
 
