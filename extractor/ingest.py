@@ -25,7 +25,7 @@ from .db.store import Outcome, Store
 from .readers import stamp, survey
 from .records import Item
 
-# Files a transaction: each commit rewrites every index page its inserts touch, and the band and
+# Articles a transaction (at least; a file's articles are never split): each commit rewrites every index page its inserts touch, and the band and
 # subject keys fall all over their indexes, so that cost per article grows with the database and
 # falls with the batch (writer CPU at 12,000 articles: 1.13 ms an article with 200, 0.85 with 500).
 BATCH_SIZE = 500
