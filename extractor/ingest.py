@@ -25,9 +25,10 @@ from .db.store import Outcome, Store
 from .readers import stamp, survey
 from .records import Item
 
-# Articles a transaction (at least; a file's articles are never split): each commit rewrites every index page its inserts touch, and the band and
-# subject keys fall all over their indexes, so that cost per article grows with the database and
-# falls with the batch (writer CPU at 12,000 articles: 1.13 ms an article with 200, 0.85 with 500).
+# Articles a transaction (at least: a file's articles are never split). Each commit rewrites every
+# index page its inserts touch, and the band and subject keys fall all over their indexes, so that
+# cost per article grows with the database and falls with the batch (writer CPU at 12,000
+# articles: 1.13 ms an article with 200, 0.85 with 500).
 BATCH_SIZE = 500
 CHUNKSIZE = 8  # files a worker is sent at a time
 _POOL_THRESHOLD = 40  # fewer files than this are not worth starting worker processes for
