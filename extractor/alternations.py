@@ -10,6 +10,8 @@ from collections.abc import Iterable, Sequence
 
 import regex
 
+from . import lexicon
+
 Pattern = re.Pattern[str] | regex.Pattern[str]
 _DEFAULT_FLAGS = regex.compile("").flags
 
@@ -24,7 +26,7 @@ def grouped(words: Iterable[str]) -> str:
     the same words tried in the same order where they can match, and one test skips each group that
     cannot (an engine tried some hundred units one by one after every numeral)."""
     by_first: dict[str, list[str]] = {}
-    for w in sorted(set(words), key=lambda w: (-len(w), w)):
+    for w in lexicon.alternation_order(words):
         by_first.setdefault(w[0], []).append(w)
     return "|".join(regex.escape(ws[0]) if len(ws) == 1 else
                     f"{regex.escape(c)}(?:{'|'.join(regex.escape(w[1:]) for w in ws)})" for c, ws in by_first.items())

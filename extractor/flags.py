@@ -15,7 +15,6 @@ from dataclasses import dataclass
 import regex
 
 from . import lexicon
-from .literals import alternation_order
 from .re_classes import for_re
 
 _DIGIT = re.compile(for_re(r"\d"))
@@ -69,7 +68,7 @@ def rules() -> _Rules:
     # 将/争取 each with the verb after it: re looks for the first characters of a flat alternation of
     # words, and tries one with a bracketed part at every character (five times slower).
     verbs = lexicon.alternation(target["verbs"])
-    future = "|".join(f"{regex.escape(w)}(?=(?:{verbs}))" for w in alternation_order(target["before_verb"]))
+    future = "|".join(f"{regex.escape(w)}(?=(?:{verbs}))" for w in lexicon.alternation_order(target["before_verb"]))
     comparisons = lexicon.alternation(threshold["comparisons"])
     return _Rules(
         breaks=_compile(breaks := f"[{regex.escape(''.join(data['clause']['breaks']))}]"),

@@ -16,7 +16,6 @@ from functools import cache
 import regex
 
 from . import lexicon
-from .literals import alternation_order
 from .memo import memo
 from .re_classes import for_re
 from .records import Initiative, Metric
@@ -64,7 +63,7 @@ def words() -> _Words:
         reject_after=tuple(d["reject_after"]),
         reject_first=frozenset(word[:1] for word in d["reject_after"]),
         not_programmes=frozenset(d["not_programmes"]),
-        known=tuple(alternation_order(d["known"])),
+        known=tuple(lexicon.alternation_order(d["known"])),
     )
 
 

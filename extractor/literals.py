@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from itertools import product
 from math import prod
 
+from .lexicon import alternation_order
+
 _ANYWHERE = re.compile("")  # matches every text: the test for a list that cannot be read
 _QUANTIFIER = re.compile(r"[?*+]|\{(\d*)(?:,(\d*))?\}")
 _LEADING_FLAGS = re.compile(r"\(\?([a-zA-Z]+)\)")
@@ -210,12 +212,6 @@ def _spellings(word: str) -> list[str]:
     return ["".join(chars) for chars in product(*(sorted(cases(c)) for c in piece))]
 
 
-def alternation_order(words: list[str]) -> list[str]:
-    """The words in the order lexicon.alternation tries them (longest first): where several stand at
-    one position, the first of them matches."""
-    return sorted(set(words), key=lambda w: (-len(w), w))
-
-
 def prefilter(patterns: list[str]) -> re.Pattern[str]:
     """A re pattern found in every text that one of the patterns matches (it finds the empty string,
     so every text, when some pattern holds no words known here)."""
@@ -226,4 +222,4 @@ def prefilter(patterns: list[str]) -> re.Pattern[str]:
             return _ANYWHERE
         found |= known
     # Literal words only: re then looks for their first characters, not for every word everywhere.
-    return re.compile("|".join(re.escape(w) for w in sorted(found, key=lambda w: (-len(w), w))))  # none: anywhere
+    return re.compile("|".join(map(re.escape, alternation_order(found))))  # none: anywhere

@@ -9,7 +9,7 @@ import pytest
 import regex
 
 from extractor import lexicon
-from extractor.literals import alternation_order, cases, prefilter, words
+from extractor.literals import cases, prefilter, words
 
 
 @pytest.mark.parametrize(("pattern", "expected"), [
@@ -96,4 +96,4 @@ def test_most_shipped_patterns_are_read_and_matched_by_those_lines() -> None:
 
 @pytest.mark.parametrize("words", [["将", "争取"], ["拟", "计划", "力争", "计划"], ["a", "ab", "b"], ["三会一课", "两学一做"]])
 def test_alternation_order_is_the_order_of_lexicon_alternation(words: list[str]) -> None:
-    assert "|".join(map(regex.escape, alternation_order(words))) == lexicon.alternation(words)
+    assert "|".join(map(regex.escape, lexicon.alternation_order(words))) == lexicon.alternation(words)

@@ -7,7 +7,7 @@ builders are declared with @cached, so that use() can drop what they built from 
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import cache
 from importlib import resources
@@ -83,8 +83,14 @@ def build_all() -> None:
         builder()
 
 
-def alternation(words: list[str] | tuple[str, ...] | set[str]) -> str:
-    """A regex alternation of literal words, longest first so the longest one wins."""
+def alternation_order(words: Iterable[str]) -> list[str]:
+    """The words, each once, in the order an alternation tries them: longest first (then in code
+    point order), so that where several stand at one position the longest one wins."""
+    return sorted(set(words), key=lambda w: (-len(w), w))
+
+
+def alternation(words: Iterable[str]) -> str:
+    """A regex alternation of literal words, in alternation_order."""
     import regex
 
-    return "|".join(regex.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+    return "|".join(map(regex.escape, alternation_order(words)))
