@@ -1,7 +1,7 @@
 """Repost groups that do not depend on the order articles arrive in.
 
-Two articles are reposts of each other when they share a MinHash band and their estimated
-Jaccard similarity reaches lsh.REPOST_SIMILARITY. A repost group is a connected component of
+Two articles are reposts of each other when they share lsh.MIN_SHARED_BANDS MinHash band keys
+and their estimated Jaccard similarity reaches lsh.REPOST_SIMILARITY. A repost group is a connected component of
 that relation, and its canonical article is the member with the smallest canonical_key (the
 earliest published, then the smallest content hash): both are functions of the articles' content
 alone, so a plain ingest, a reversed one and two concurrent ones give the same groups and the same
@@ -87,7 +87,7 @@ def link(conn: Connection, stored: list[tuple[int, ArticleRows]]) -> None:
     new = {i: Member(i, i, lsh.as_int(r.minhash)) for i, r in signed}  # type: ignore[arg-type]
     insert_rows(conn, ArticleBand.__table__, ("article_id", "band", "hash"),
                 [(i, b, h) for i, r in signed for b, h in enumerate(r.bands)])
-    # The articles that share a band key with each new one (itself and the batch's others included),
+    # The articles that share band keys with each new one (itself and the batch's others included),
     # paired by the database: a batch's tens of thousands of band matches never become Python objects.
     near: dict[int, set[int]] = {i: set() for i in new}
     batch = sorted(new)
@@ -105,13 +105,14 @@ def link(conn: Connection, stored: list[tuple[int, ArticleRows]]) -> None:
 
 def pairs_query(ids: list[int]) -> str:
     """SQL for the distinct (article, other) pairs of these articles' ids and every article, itself
-    included, that shares a band key with it."""
+    included, that shares lsh.MIN_SHARED_BANDS band keys with it or more."""
     # The ids are integers we hold, written into the SQL (see _IDS_PER_QUERY). SQLite finds an
     # article's keys by the primary key and their sharers from the (band, hash, article_id) index
     # alone (migration 0005): no look-up in the table for each of the many matches.
-    return ("SELECT DISTINCT n.article_id, o.article_id FROM article_bands AS n"
+    return ("SELECT n.article_id, o.article_id FROM article_bands AS n"
             " JOIN article_bands AS o ON o.band = n.band AND o.hash = n.hash"
-            f" WHERE n.article_id IN ({', '.join(str(int(i)) for i in ids)})")
+            f" WHERE n.article_id IN ({', '.join(str(int(i)) for i in ids)})"
+            f" GROUP BY n.article_id, o.article_id HAVING COUNT(*) >= {lsh.MIN_SHARED_BANDS}")
 
 
 def _members(conn: Connection, ids: list[int]) -> dict[int, Member]:
