@@ -65,6 +65,7 @@ def sqlite_path(url: URL) -> Path | None:
     return None if database in ("", ":memory:") else Path(database)
 
 
+WRITER_CACHE_KB = 32 * 1024  # page cache of a connection that writes (SQLite counts it in KiB)
 _LOCKED_WAIT = 30.0  # seconds, as busy_timeout: how long opening waits for another process's lock
 
 
@@ -76,7 +77,11 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     cursor = dbapi_connection.cursor()
     # WAL lets readers work during an ingest; NORMAL sync is safe with WAL and much faster.
     # busy_timeout first: switching a new file to WAL needs a lock another process may hold.
-    for pragma in ("busy_timeout=30000", "journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON"):
+    # A writer's batch inserts band and subject keys all over their indexes, so it touches more
+    # pages than SQLite's default cache of 2 MB holds, and would read them again before the commit
+    # (writer CPU over 12,000 articles: 0.69-0.77 ms an article with 32 MB, 0.78-0.82 with 2 MB).
+    for pragma in ("busy_timeout=30000", "journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON",
+                   f"cache_size=-{WRITER_CACHE_KB}"):
         cursor.execute(f"PRAGMA {pragma}")
     cursor.close()
 
