@@ -15,8 +15,8 @@ REPOST_SIMILARITY = 0.7  # estimated Jaccard above which an article repeats anot
 # candidates from about 0.4 Jaccard: most of a corpus of one county's reports shares a band with
 # some others (98 % of its candidate pairs share exactly one), and every candidate is read and
 # compared. Two keep the repost rule as it was: signatures agreeing on 90 of 128 values (0.7)
-# at random positions leave two bands or more whole but for 2.5 in 100,000 such pairs, and 92 values
-# or more did in all of 200,000 trials; reposts are almost all far above 0.7 anyway.
+# at random positions leave two bands or more whole in all but 1.2 of 100,000 such pairs, on 92
+# values in all but 2 of 1,000,000 (simulated); and reposts are almost all far above 0.7.
 MIN_SHARED_BANDS = 2
 
 
