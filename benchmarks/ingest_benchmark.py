@@ -304,6 +304,7 @@ class MemoryPeaks:
     parent_rss: int = 0  # the ingest process itself (the single writer)
     worker_rss: int = 0  # the largest single descendant that is no service (an extraction worker)
     service_rss: int = 0  # multiprocessing's forkserver and resource tracker together
+    parent_cpu: float = 0.0  # seconds of CPU of the ingest process itself, as last sampled
     processes: int = 0  # most processes seen at once
     samples: int = 0
 
@@ -349,6 +350,19 @@ def _is_service(pid: int) -> bool:
     return any(name in command for name in services) and not forked_by_forkserver
 
 
+def _cpu(pid: int) -> float:
+    """Seconds of CPU (user + system) a process has used itself, without its children's."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            fields = fh.read().rsplit(b")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
 def _pss(pid: int) -> int:
     try:
         with open(f"/proc/{pid}/smaps_rollup") as fh:
@@ -381,6 +395,7 @@ class Sampler(threading.Thread):
             p.worker_rss = max([p.worker_rss, *(v for k, v in rss.items() if k in service and not service[k])])
             p.service_rss = max(p.service_rss, sum(v for k, v in rss.items() if service.get(k)))
             p.processes = max(p.processes, len(pids))
+            p.parent_cpu = _cpu(self.root) or p.parent_cpu
             if p.samples % 10 == 0:
                 p.tree_pss = max(p.tree_pss, sum(_pss(pid) for pid in pids))
             p.samples += 1
@@ -409,6 +424,7 @@ class Run:
     counts: dict[str, int]
     memory: MemoryPeaks
     maxrss: int  # bytes: wait4's ru_maxrss (the largest single process of the tree)
+    cpu: float  # seconds: wait4's user + system time of the ingest and the workers it reaped
     stderr: str = field(repr=False, default="")
 
 
@@ -427,7 +443,8 @@ def run_ingest(folder: Path, db: Path, workers: int) -> Run:
     text = err.read().decode("utf-8", "replace")
     m = _COUNTS.search(text)
     counts = dict(zip(("inputs", "ingested", "duplicate", "unchanged", "failed"), map(int, m.groups()))) if m else {}
-    return Run(seconds, proc.returncode, counts, memory, usage.ru_maxrss * 1024, text)
+    cpu = usage.ru_utime + usage.ru_stime
+    return Run(seconds, proc.returncode, counts, memory, usage.ru_maxrss * 1024, cpu, text)
 
 
 @dataclass
@@ -514,6 +531,10 @@ def report(results: list[Result], workers: int, mode: str) -> bool:
         print(f"{'':>7} ingest: {r.first.counts}  re-ingest: {r.again.counts}  reposts: {r.reposts}  "
               f"processes: {max(m1.processes, m2.processes)}  "
               f"max single-process maxrss {max(r.first.maxrss, r.again.maxrss) / mb:.0f} MB")
+        writer, total = r.first.memory.parent_cpu, r.first.cpu
+        print(f"{'':>7} CPU per article of the first ingest: {1000 * writer / r.n:.2f} ms in the writer process "
+              f"(reading results, storing), {1000 * (total - writer) / r.n:.2f} ms in the extraction workers, "
+              f"{1000 * total / r.n:.2f} ms in all; {os.cpu_count()} cores x wall = {1000 * (os.cpu_count() or 1) * r.first.seconds / r.n:.2f} ms")
     print("(articles/s; memory in MB: peakRSS = largest sum of RSS over the ingest process tree, PSS = same "
           "with shared pages split, parent = the writer process, worker = largest extraction process, "
           "service = multiprocessing's forkserver + resource tracker; "
