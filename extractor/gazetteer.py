@@ -278,14 +278,17 @@ class _Support:
     is not asked about."""
 
     def __init__(self, mentions: list[tuple[str, tuple[str, ...]]]) -> None:
-        self._mentions = mentions
         self._table = SupportBySource(mentions)
         self._near: dict[tuple[str, ...], Counter[str]] = {}  # sources → how many of their mentions name each province
 
     def best(self, sources: tuple[str, ...], codes: tuple[str, ...], source: str, own: tuple[str, ...]) -> str | None:
         near = self._near.get(sources)
         if near is None:
-            near = self._near[sources] = Counter(p for s, cs in self._mentions if s in sources for p in {c[:2] for c in cs})
+            near = self._near[sources] = Counter()
+            for (s, cs), n in self._table.counts.items():
+                if s in sources:
+                    for p in {c[:2] for c in cs}:
+                        near[p] += n
         asking = source in sources  # the mention asking names the province of each of its candidates
         hopeful = tuple(c for c in codes if near[c[:2]] > asking)
         return self._table.best(sources, hopeful, source, own) if hopeful else None

@@ -7,7 +7,7 @@ nest with the other mentions' candidates (codes nest by prefix: 430121 is inside
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from math import lcm
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -143,37 +143,48 @@ class CodeSets(NamedTuple):  # hashed and compared in C (a dataclass's __hash__ 
         return CodeSets(frozenset(codes), frozenset().union(*map(_prefixes, codes)), len(codes))
 
 
-def _related(o: CodeSets, code: str, above: frozenset[str]) -> bool:
-    """Whether code is a candidate of o or above one, or a candidate of o is above code."""
-    return code in o.prefixes or not above.isdisjoint(o.codes)
+def _nests(codes: tuple[str, ...], code: str) -> bool:
+    """Whether code is one of codes or above one, or one of them is above code (codes nest by prefix)."""
+    for k in codes:
+        if k.startswith(code) or code.startswith(k):
+            return True
+    return False
 
 
 class Support:
     """How much the other mentions of an article support each candidate of one mention.
 
-    A mention o supports code c when c is a candidate of o or above one (c in o.prefixes), or a
-    candidate of o is above c; it adds 1/o.size (an ambiguous mention counts as a fraction). Shares
-    are counted in whole multiples of 1/lcm(sizes), so that sums are exact and a tie is a tie
-    whatever the order of the mentions.
+    A mention o supports code c when c is a candidate of o or above one, or a candidate of o is above
+    c (they nest); it adds 1/size of o (an ambiguous mention counts as a fraction). Shares are counted
+    in whole multiples of 1/lcm(sizes), so that sums are exact and a tie is a tie whatever the order
+    of the mentions.
 
-    An article names a few dozen places, and asking each of them is cheapest. A long report names
-    thousands, and asking all of them for every ambiguous name is quadratic (2 MB took minutes); there
-    the support is read from sums over all mentions made once. Of the candidates of o above c, exactly
-    one is a "top" candidate (no other candidate of o above it) when any is, so the support of c is
+    An article names a few dozen places, and asking each of them is cheapest: only those in the
+    province of c, as nesting codes share their first two digits. A long report names thousands, and
+    asking all of them for every ambiguous name is quadratic (2 MB took minutes); there the support is
+    read from sums over all mentions made once. Of the candidates of o above c, exactly one is a "top"
+    candidate (no other candidate of o above it) when any is, so the support of c is
         above[c] + sum over the prefixes q of c of (top[q] - both[q, c]),
     where `both` takes out the mentions counted twice."""
 
-    def __init__(self, mentions: list[CodeSets]) -> None:
-        self.unit = lcm(*(o.size for o in mentions)) if mentions else 1
-        # the same name is often mentioned again: each distinct mention is asked once, with its count
-        self._mentions = ([(o, self.unit // o.size * n) for o, n in Counter(mentions).items()]
-                          if len(mentions) <= _ASK_EACH else None)
+    def __init__(self, mentions: Mapping[tuple[str, ...], int]) -> None:
+        """mentions: the candidates of each distinct mention, with how many times the article makes it."""
+        self.unit = lcm(*map(len, mentions)) if mentions else 1
         self._scores: dict[str, int] = {}  # code → its support by all the mentions, once asked
+        # each distinct mention is asked once, its share times its count; under each of its provinces
+        self._near: dict[str, list[tuple[tuple[str, ...], int]]] | None = None
         self.above: dict[str, int] = defaultdict(int)
         self.top: dict[str, int] = defaultdict(int)
         self.both: dict[tuple[str, str], int] = defaultdict(int)
-        for o in mentions if self._mentions is None else ():
-            share = self.unit // o.size
+        if sum(mentions.values()) <= _ASK_EACH:
+            self._near = defaultdict(list)
+            for codes, n in mentions.items():
+                for p in {c[:2] for c in codes}:
+                    self._near[p].append((codes, self.unit // len(codes) * n))
+            return
+        for codes, n in mentions.items():
+            o = CodeSets.of(codes)
+            share = self.unit // o.size * n
             tops = {q for q in o.codes if all(k == q or k not in o.codes for k in _prefixes(q))}
             for q in tops:
                 self.top[q] += share
@@ -182,24 +193,23 @@ class Support:
                 for q in _prefixes(x) & tops:
                     self.both[q, x] += share
 
-    def score(self, code: str, without: CodeSets | None = None) -> int:
-        """The support of code by the mentions (in 1/unit), less that of `without` (the mention asking)."""
-        above = _prefixes(code)
+    def score(self, code: str, without: tuple[str, ...] | None = None) -> int:
+        """The support of code by the mentions (in 1/unit), less that of `without` (the candidates of
+        the mention asking)."""
         total = self._scores.get(code)
         if total is None:
-            total = self._scores[code] = self._score(code, above)
-        if without is not None and _related(without, code, above):
-            total -= self.unit // without.size
+            total = self._scores[code] = self._score(code)
+        if without is not None and _nests(without, code):
+            total -= self.unit // len(without)
         return total
 
-    def _score(self, code: str, above: frozenset[str]) -> int:
-        if self._mentions is not None:
-            # _related(o, code, above), inline: asked for every candidate of every ambiguous name
-            return sum(w for o, w in self._mentions if code in o.prefixes or not above.isdisjoint(o.codes))
+    def _score(self, code: str) -> int:
+        if self._near is not None:
+            return sum(w for codes, w in self._near.get(code[:2], ()) if _nests(codes, code))
         get_top, get_both = self.top.get, self.both.get
-        return self.above.get(code, 0) + sum(get_top(q, 0) - get_both((q, code), 0) for q in above)
+        return self.above.get(code, 0) + sum(get_top(q, 0) - get_both((q, code), 0) for q in _prefixes(code))
 
-    def best(self, codes: Sequence[str], without: CodeSets | None = None) -> str | None:
+    def best(self, codes: Sequence[str], without: tuple[str, ...] | None = None) -> str | None:
         """The candidate most related to the other mentions (as parent, child or same), if one leads."""
         scores = {c: self.score(c, without) for c in codes}
         ranked = sorted(scores.values(), reverse=True)
@@ -218,10 +228,11 @@ class SupportBySource:
     group of sources, built when a mention first asks."""
 
     def __init__(self, mentions: list[tuple[str, tuple[str, ...]]]) -> None:
-        self._mentions = mentions
-        self._sources = {s for s, _ in mentions}
+        # an article names the same place again and again: each distinct mention is counted once
+        self.counts = Counter(mentions)
+        self._sources = {s for s, _ in self.counts}
         self._tables: dict[tuple[str, ...], Support] = {}
-        # an article names the same place again and again: each question is answered once
+        # ... and each question is answered once
         self._answers: dict[tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], bool], str | None] = {}
 
     def best(self, sources: tuple[str, ...], codes: tuple[str, ...], source: str, own: tuple[str, ...]) -> str | None:
@@ -233,6 +244,14 @@ class SupportBySource:
         if key not in self._answers:
             table = self._tables.get(sources)
             if table is None:
-                table = self._tables[sources] = Support([CodeSets.of(c) for s, c in self._mentions if s in sources])
-            self._answers[key] = table.best(codes, CodeSets.of(own) if key[3] else None)
+                table = self._tables[sources] = Support(self._counted(sources))
+            self._answers[key] = table.best(codes, own if key[3] else None)
         return self._answers[key]
+
+    def _counted(self, sources: tuple[str, ...]) -> dict[tuple[str, ...], int]:
+        """The distinct mentions of `sources` as Support takes them, with their counts."""
+        counted: dict[tuple[str, ...], int] = {}
+        for (s, codes), n in self.counts.items():
+            if s in sources:
+                counted[codes] = counted.get(codes, 0) + n
+        return counted

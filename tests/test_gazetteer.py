@@ -1,5 +1,7 @@
 """Gazetteer: lookup, place mentions and article locality, on sentences written for these tests."""
 
+from collections import Counter
+
 import pytest
 
 from extractor.gazetteer import Gazetteer, load
@@ -215,19 +217,38 @@ def test_index_with_one_character_and_overlapping_surfaces():
         assert _spans(index, text) == _every_occurrence(surfaces, text)
 
 
+NESTS = [
+    # candidates, code, whether they nest (one is the other or above it)
+    (("430121",), "430121", True),  # the same county
+    (("430121",), "4301", True),  # the county is in the city asked about
+    (("4301",), "430121101", True),  # the town asked about is in the city
+    (("440781", "430121"), "43", True),  # one of two candidates in the province
+    (("4301",), "4302", False),  # two cities of one province
+    (("430121",), "430111", False),  # a county beside it
+    (("43",), "44", False),
+]
+
+
+@pytest.mark.parametrize("codes, code, nests", NESTS)
+def test_nests(codes, code, nests):
+    from extractor.support import _nests
+
+    assert _nests(codes, code) is nests
+
+
 def test_support_is_the_same_asked_one_by_one_or_summed_up(monkeypatch: pytest.MonkeyPatch) -> None:
     """Support reads a long report's mentions from sums; the sums must say what asking each one says."""
     import random
 
     from extractor import support
-    from extractor.support import CodeSets, Support
+    from extractor.support import Support
 
     rng = random.Random(3)
     codes = ["44", "4407", "440781", "440781100", "440781101", "4401", "440111", "43", "4301", "430121"]
-    mentions = [CodeSets.of(tuple(rng.sample(codes, rng.randint(1, 3)))) for _ in range(support._ASK_EACH + 20)]
-    summed = Support(mentions)
+    mentions = [tuple(rng.sample(codes, rng.randint(1, 3))) for _ in range(support._ASK_EACH + 20)]
+    summed = Support(Counter(mentions))
     monkeypatch.setattr(support, "_ASK_EACH", len(mentions))
-    asked = Support(mentions)  # the same mentions, asked one by one
+    asked = Support(Counter(mentions))  # the same mentions, asked one by one
     for c in codes:
         for without in (None, mentions[0]):
             assert summed.score(c, without) == asked.score(c, without)
