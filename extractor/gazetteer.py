@@ -70,7 +70,7 @@ class Gazetteer:
         self.index = index
         self._finder = MentionFinder(index)
         self._lex = index.lex
-        # The same in every article: (code, method), and the candidates of an ambiguous name.
+        # The same in every article: (code, method, unlisted town), and the candidates of an ambiguous name.
         # Bounded, so a crawl naming every town of the country keeps memory flat.
         self._resolved = memo(self._resolution)
         self._unresolved = memo(self._unresolved_among)
@@ -113,13 +113,18 @@ class Gazetteer:
                    if any(len(o.hit.codes) > 1 for o in found) else None)
         unlisted = self._unlisted(found)
         settled: dict[tuple[tuple[str, ...], str, str], Resolution] = {}  # ambiguous names, as decided in this article
-        weighed = [Weighed(f, self._decide(f, support, attested, unlisted, settled), *self._weigh(f, attested))
-                   for f in found]
-        self._mark_lead(weighed)
+        weighed: list[Weighed] = []
+        lead = True  # the first plain place mention of the body introduces the article's subject
+        for f in found:
+            weight, strong = self._weigh(f, attested)
+            if lead and weight == SOURCE_WEIGHT["body"] and strong and f.source == "body":
+                weight *= LEAD_BONUS
+                lead = False
+            weighed.append(Weighed(f, self._decide(f, support, attested, unlisted, settled), weight, strong))
         return self._primary(weighed, texts), weighed
 
-    def _resolution(self, code: str, method: str) -> Resolution:
-        return Resolution(self.index.get(code), method)
+    def _resolution(self, code: str, method: str, town: str | None = None) -> Resolution:
+        return Resolution(self.index.get(code), method, town=town)
 
     def _unlisted(self, found: list[Found]) -> dict[str, tuple[str, str]]:
         """Town names (and their stems) the article places under a county the gazetteer does not
@@ -137,12 +142,12 @@ class Gazetteer:
         hit = f.hit
         codes = hit.codes
         if hit.kind == "unlisted":
-            return Resolution(self.index.get(codes[0]), "parent-in-text", town=hit.town)
+            return self._resolved(codes[0], "parent-in-text", hit.town)
         if hit.text in unlisted and hit.kind in ("full", "alias") and not any(
             c.startswith(unlisted[hit.text][0]) for c in codes
         ):  # 龙江镇 again, after 惠来县龙江镇: the same town, not one of that name elsewhere
             county, town = unlisted[hit.text]
-            return Resolution(self.index.get(county), "co-mention", town=town)
+            return self._resolved(county, "co-mention", town)
         if len(codes) == 1:
             return self._resolved(codes[0], "parent-in-text" if hit.narrowed else "unique")
         # An ambiguous name is settled by what the whole article says: the same way each time it is named.
@@ -188,14 +193,6 @@ class Gazetteer:
             # province and city stems are distinctive; county stems are often other words
             return weight * BARE_SHORT_WEIGHT, all(len(c) <= 4 for c in f.hit.codes)
         return weight, True
-
-    @staticmethod
-    def _mark_lead(weighed: list[Weighed]) -> None:
-        """The first plain place mention of the body introduces the article's subject."""
-        plain = SOURCE_WEIGHT["body"]
-        lead = next((i for i, w in enumerate(weighed) if w.found.source == "body" and w.strong and w.weight == plain), None)
-        if lead is not None:
-            weighed[lead] = weighed[lead]._replace(weight=weighed[lead].weight * LEAD_BONUS)
 
     def _primary(self, weighed: list[Weighed], texts: list[tuple[str, str]]) -> Resolution:
         tree = SupportTree(self.index)
