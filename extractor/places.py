@@ -55,17 +55,25 @@ def locate(title: str | None, body: str, body_offset: int, context: list[str], u
     primary, weighed = load().weigh_article(title, body, context=context, url=url)
     path = list(_resolved(primary))
     in_body: list[PlaceMention] = []
+    paths: dict[int, tuple[Place, ...]] = {}  # by the resolution's id: a name is resolved to the same object each time
     for w in weighed:
         if w.found.source == "body":
             hit, res = w.found.hit, w.resolution
-            in_body.append(PlaceMention(hit.text, hit.start + body_offset, hit.end + body_offset, _resolved(res), res.method))
+            where = paths.get(id(res))
+            if where is None:
+                where = paths[id(res)] = _resolved(res)
+            in_body.append(PlaceMention(hit.text, hit.start + body_offset, hit.end + body_offset, where, res.method))
     place_paths: dict[str, list[Place]] = {}
     located: list[str | None] = []
     resolved = sorted((m for m in in_body if m.path), key=lambda m: m.char_start)
     starts = [m.char_start for m in resolved]
+    in_sentence: dict[tuple[int, int], list[PlaceMention]] = {}  # a sentence often states several figures
     for metric in metrics:
-        first = bisect_left(starts, metric.sentence_start)
-        named = resolved[first : bisect_left(starts, metric.sentence_start + len(metric.sentence), first)]
+        sentence = (metric.sentence_start, metric.sentence_start + len(metric.sentence))
+        named = in_sentence.get(sentence)
+        if named is None:
+            first = bisect_left(starts, sentence[0])
+            named = in_sentence[sentence] = resolved[first : bisect_left(starts, sentence[1], first)]
         if not named:
             located.append(None)
             continue
