@@ -106,7 +106,9 @@ class MentionFinder:
 
     def find_all(self, texts: Sequence[tuple[str, str]]) -> tuple[list[Found], set[str]]:
         """Mentions in all of an article's texts, and the divisions the article clearly names."""
-        plain = [self._metadata(t) if src == "context" else self._plain(t) for src, t in texts]
+        own = [t for src, t in texts if src != "context"]  # the article's title and body: read in one pass
+        candidates = iter(self._index.index.find_each(own))
+        plain = [self._metadata(t) if src == "context" else self._choose(t, next(candidates)) for src, t in texts]
         aliases = self._aliases(h for p in plain for h in p.hits)
         find_aliases = _alias_finder(aliases)
         found: list[Found] = []
