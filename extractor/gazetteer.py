@@ -267,6 +267,9 @@ class Gazetteer:
         return {"context": "outlet-name", "url": "url"}.get(best.found.source, best.resolution.method)
 
 
+_GROUP = {source: group for _, group in SUPPORT_SOURCES for source in group}  # the sources asked together
+
+
 class _Support:
     """The support of an article's mentions (SupportBySource), asked only about the candidates it may
     support: those in a province that a mention of the sources other than the one asking names (each
@@ -276,16 +279,19 @@ class _Support:
 
     def __init__(self, mentions: list[tuple[str, tuple[str, ...]]]) -> None:
         self._table = SupportBySource(mentions)
-        self._near: dict[tuple[str, ...], Counter[str]] = {}  # sources → how many of their mentions name each province
+        # sources (of SUPPORT_SOURCES) → how many of their mentions name each province: all read in
+        # one pass when first asked (a name no mention of the body supports asks the metadata next)
+        self._near: dict[tuple[str, ...], Counter[str]] | None = None
 
     def best(self, sources: tuple[str, ...], codes: tuple[str, ...], source: str, own: tuple[str, ...]) -> str | None:
-        near = self._near.get(sources)
-        if near is None:
-            near = self._near[sources] = Counter()
+        """As SupportBySource.best, for sources one of SUPPORT_SOURCES."""
+        if self._near is None:
+            self._near = {group: Counter() for _, group in SUPPORT_SOURCES}
             for (s, cs), n in self._table.counts.items():
-                if s in sources:
-                    for p in {c[:2] for c in cs}:
-                        near[p] += n
+                near = self._near[_GROUP[s]]
+                for p in {c[:2] for c in cs}:
+                    near[p] += n
+        near = self._near[sources]
         asking = source in sources  # the mention asking names the province of each of its candidates
         hopeful = tuple(c for c in codes if near[c[:2]] > asking)
         return self._table.best(sources, hopeful, source, own) if hopeful else None
