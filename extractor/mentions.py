@@ -5,7 +5,7 @@ level and up (台山 for 台山市) unless the stem is a common word, and, insid
 already named in full (路口 once 路口镇 appears). A county directly followed by a town the 2022 list does not
 hold under it (惠来县龙江镇: renamed, merged or new) is one mention of that town under the county.
 
-Each text is scanned once (surface_index.py); the candidates carry what their surface names, so no
+Each text is scanned once, the title and body together (surface_index.py); the candidates carry what their surface names, so no
 surface is looked up again, and a text is read a second time only where the stems of the article's towns
 occur in it. Metadata strings (the outlet, the publisher) recur from article to article: their mentions are
 remembered.

@@ -15,7 +15,9 @@ _BITS = 20  # the bitmap of endings: 2^20 bytes (2^18 let 4 times as many pairs 
 _MASK = np.uint32((1 << _BITS) - 1)
 _MUL = np.uint32(0x9E3779B1)  # Fibonacci hashing: spreads the code points of CJK text over the bitmap
 _SHORT_TEXT = 64  # below this many characters, every position is tried (numpy's fixed cost is higher)
-_SEPARATOR = "\n"  # between texts read in one pass: in no surface, so no occurrence spans two texts
+# Between texts read in one pass: in no surface (the gazetteer's are names from the lines of its file),
+# so no occurrence spans two texts.
+_SEPARATOR = "\n"
 
 
 def _pair_hash(a: int, b: int) -> int:

@@ -217,6 +217,25 @@ def test_index_with_one_character_and_overlapping_surfaces():
         assert _spans(index, text) == _every_occurrence(surfaces, text)
 
 
+FIND_EACH = [
+    # texts read in one pass: a headline and its body, the longer first or last, one text, empty ones
+    ["斗山镇召开党员大会", "台山市斗山镇党委书记讲党课，路口镇和吴山镇党员参加。" * 4],
+    ["长沙县路口镇党委推进乡村振兴，全镇新建产业基地12个，带动农户增收" * 3, "路口镇推进乡村振兴"],
+    ["台山", "斗山镇"],  # surfaces filling each text, end to end
+    ["", "吴山镇开展培训"],
+    ["恩施州委组织部", "江华瑶族自治县党委", "湖南、广东两省"],
+    ["雁峰区在行动"],
+]
+
+
+@pytest.mark.parametrize("texts", FIND_EACH)
+def test_find_each_finds_what_find_finds_in_each(gz, texts):
+    index = gz.index.index
+    each = index.find_each(texts)
+    assert [sorted(found) for found in each] == [sorted(index.find(t)) for t in texts]
+    assert any(each)  # the texts name places
+
+
 NESTS = [
     # candidates, code, whether they nest (one is the other or above it)
     (("430121",), "430121", True),  # the same county
