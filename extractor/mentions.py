@@ -96,7 +96,7 @@ class MentionFinder:
         self._index = index
         self._lex = lex = index.lex
         self._followers = {w: (*lex.not_before, *more) for w, more in lex.not_before_word.items()}
-        self._alias_of = memo(self._alias)  # town code → its stem and what it names
+        self._alias_of = memo(self._alias)  # town name → its stem and what it names
         # metadata strings: their candidates and mentions before aliases (the same in every article)
         self._metadata = memo(self._plain)
 
@@ -234,16 +234,17 @@ class MentionFinder:
     def _aliases(self, hits: Iterable[Hit]) -> dict[str, Entry]:
         """Stems of towns named in full, as mentions of those towns: 路口 once 路口镇 is in the text."""
         aliases: dict[str, Entry] = {}
-        for code in {c for h in hits for c in h.named if len(c) == 9}:
-            if known := self._alias_of(code):
+        names = self._index.names
+        # a stem names every town of its name: asked once per name (路口镇 is five towns)
+        for name in {names[c] for h in hits for c in h.named if len(c) == 9}:
+            if known := self._alias_of(name):
                 stem, entry = known
                 other = aliases.get(stem, entry)
                 # 路口镇 and 路口乡 both named: 路口 may be either (whatever order the codes come in)
                 aliases[stem] = entry if other == entry else (tuple(sorted({*other[0], *entry[0]})), "alias")
         return aliases
 
-    def _alias(self, code: str) -> tuple[str, Entry] | None:
-        name = self._index.names[code]
+    def _alias(self, name: str) -> tuple[str, Entry] | None:
         stem = town_stem(name)
         if not stem or stem in self._lex.short_stop or name not in self._index.surfaces:
             return None
