@@ -86,6 +86,23 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     cursor.close()
 
 
+def _none(_value: None) -> None:
+    return None
+
+
+def _adapt_none_and_bool() -> None:
+    """Let sqlite3 bind None and bool without looking for an adapter each time.
+
+    sqlite3 binds an int, float, str or bytes as it is; for any other value (None and bool among
+    them) it first looks up an adapter for its type and, finding none, asks the type for __adapt__
+    and __conform__, each failed lookup raising and clearing an AttributeError. A writer binds
+    about 150 None and 50 bool values an article: 7 % of its instructions went to those lookups
+    (callgrind). Registered adapters are found at once, and give what sqlite3 binds without them
+    (NULL, 0 and 1), so registering them process-wide changes nothing stored by anyone."""
+    sqlite3.register_adapter(type(None), _none)
+    sqlite3.register_adapter(bool, int)
+
+
 def _sqlite_read_only(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
     dbapi_connection.isolation_level = None
     dbapi_connection.execute("PRAGMA busy_timeout=30000")  # wait for a writer's lock, as writers do
@@ -165,6 +182,8 @@ def make_engine(url: str | None = None, *, read_only: bool = False) -> Engine:
     except (ArgumentError, NoSuchModuleError, ImportError) as exc:
         raise DatabaseError(f"cannot use database URL {display(resolved)!r}: {exc}") from None
     if is_sqlite:
+        if not read_only:
+            _adapt_none_and_bool()
         event.listen(engine, "connect", _sqlite_read_only if read_only else _sqlite_pragmas)
         event.listen(engine, "begin", _begin_immediate)
     deadline = time.monotonic() + _LOCKED_WAIT
