@@ -96,9 +96,9 @@ def _adapt_none_and_bool() -> None:
     sqlite3 binds an int, float, str or bytes as it is; for any other value (None and bool among
     them) it first looks up an adapter for its type and, finding none, asks the type for __adapt__
     and __conform__, each failed lookup raising and clearing an AttributeError. A writer binds
-    about 150 None and 50 bool values an article: 7 % of its instructions went to those lookups
-    (callgrind). Registered adapters are found at once, and give what sqlite3 binds without them
-    (NULL, 0 and 1), so registering them process-wide changes nothing stored by anyone."""
+    about 150 None and 50 bool values an article: 7 % of its instructions went to adapting them
+    (callgrind), and with these adapters it needs 5.6 % fewer in all. They give what sqlite3 binds
+    without them (NULL, 0 and 1), so registering them process-wide changes nothing anyone stores."""
     sqlite3.register_adapter(type(None), _none)
     sqlite3.register_adapter(bool, int)
 
