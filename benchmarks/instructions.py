@@ -56,7 +56,8 @@ def _child(n: int, warm: int, seed: int, folder: Path | None) -> None:
 
 
 def _instructions(checkout: Path, n: int, warm: int, seed: int, folder: Path | None) -> int:
-    """Instructions of extracting n articles, counted by callgrind inside builtin_eval only."""
+    """Instructions of extracting n articles, counted by callgrind inside builtin_eval only (extract()
+    calls no eval of its own: one would toggle the counting off while it ran)."""
     env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONPATH": str(checkout)}
     done = subprocess.run(["valgrind", "--tool=callgrind", "--collect-atstart=no", "--toggle-collect=builtin_eval*",
                            "--callgrind-out-file=/dev/null", sys.executable, __file__,
