@@ -707,7 +707,9 @@ def extraction_targets(k: int, seed: int, mode: str) -> bool:
     for text in texts:
         extract(text)
     ms = 1000 * (time.process_time() - t) / k
-    print_stages(texts, f"{k} generated articles")
+    # The verdict below is this first pass; the table is a later one over the same texts, with every
+    # memo warm, and so reads 0.4-0.7 ms an article lower.
+    print_stages(texts, f"{k} generated articles, second pass")
     return _verdict(ms <= TARGET_EXTRACT_MS, f"extract() <= {TARGET_EXTRACT_MS} ms per generated article: {ms:.2f} ms")
 
 
